@@ -1,0 +1,44 @@
+/*-------------------------------------------------------------------------
+ *
+ * innotrue.c
+ *	  Module entry point: the library magic block and the extension's settings.
+ *
+ * The capability code lives in its own files (one per area); this file only
+ * holds what every one of them needs once per backend.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/guc.h"
+
+#include "innotrue.h"
+
+PG_MODULE_MAGIC;
+
+/* The innotrue.user_id setting: the current user when neither Supabase's
+ * auth.uid() nor request.jwt.claim.sub is available. */
+char	   *innotrue_user_id_setting = NULL;
+
+void		_PG_init(void);
+
+/*
+ * _PG_init
+ *	  Defines the innotrue.* settings so a typo in their names is an error
+ *	  rather than a silently ignored placeholder.
+ */
+void
+_PG_init(void)
+{
+	DefineCustomStringVariable("innotrue.user_id",
+							   "Id of the current platform user (profiles.id).",
+							   "Used by innotrue.current_user_id() when auth.uid() and request.jwt.claim.sub are absent.",
+							   &innotrue_user_id_setting,
+							   NULL,
+							   PGC_USERSET,
+							   0,
+							   NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("innotrue");
+}

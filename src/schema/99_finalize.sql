@@ -1,0 +1,45 @@
+-- innotrue: finishing steps, run once every table exists.
+--
+-- Driven by innotrue.schema_tables rather than written out per table, so a table added later
+-- gets the same treatment by registering itself, and one that forgets to register stops the install.
+
+DO $finalize$
+DECLARE
+    unregistered text;
+    t record;
+BEGIN
+    SELECT string_agg(c.relname, ', ' ORDER BY c.relname)
+      INTO unregistered
+      FROM pg_catalog.pg_class c
+     WHERE c.relnamespace = 'innotrue'::regnamespace
+       AND c.relkind IN ('r', 'p')
+       AND c.relname NOT IN (SELECT table_name FROM innotrue.schema_tables)
+       AND c.relname NOT IN ('schema_tables', 'seed_rows');
+    IF unregistered IS NOT NULL THEN
+        RAISE EXCEPTION 'innotrue tables missing from innotrue.schema_tables: %', unregistered
+            USING ERRCODE = 'invalid_object_definition',
+                  HINT = 'Call innotrue.register_table() after each CREATE TABLE in src/schema/.';
+    END IF;
+
+    -- Configuration tables: pg_dump keeps what admins configured; a restored seed row replaces
+    -- the one CREATE EXTENSION just installed (innotrue.merge_restored_seed).
+    FOR t IN SELECT table_name FROM innotrue.schema_tables WHERE kind = 'configuration' ORDER BY table_name
+    LOOP
+        PERFORM pg_catalog.pg_extension_config_dump(format('innotrue.%I', t.table_name)::regclass, '');
+        EXECUTE format('CREATE TRIGGER merge_restored_seed BEFORE INSERT ON innotrue.%I
+                        FOR EACH ROW EXECUTE FUNCTION innotrue.merge_restored_seed()', t.table_name);
+        EXECUTE format('INSERT INTO innotrue.seed_rows (table_name, row_id) SELECT %L, id FROM innotrue.%I',
+                       t.table_name, t.table_name);
+    END LOOP;
+
+    FOR t IN SELECT c.relname AS table_name
+               FROM pg_catalog.pg_class c
+               JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'updated_at' AND NOT a.attisdropped
+              WHERE c.relnamespace = 'innotrue'::regnamespace AND c.relkind IN ('r', 'p')
+              ORDER BY c.relname
+    LOOP
+        EXECUTE format('CREATE TRIGGER touch_updated_at BEFORE UPDATE ON innotrue.%I
+                        FOR EACH ROW EXECUTE FUNCTION innotrue.touch_updated_at()', t.table_name);
+    END LOOP;
+END
+$finalize$;
