@@ -21,11 +21,14 @@ BEGIN
                   HINT = 'Call innotrue.register_table() after each CREATE TABLE in src/schema/.';
     END IF;
 
-    -- Configuration tables: pg_dump keeps what admins configured; a restored seed row replaces
+    -- pg_dump skips the rows of tables that belong to an extension unless they are registered
+    -- with pg_extension_config_dump, so every data table is registered: configuration (what admins
+    -- configured) and user data alike. A restored configuration row with a seed row's id replaces
     -- the one CREATE EXTENSION just installed (innotrue.merge_restored_seed).
-    FOR t IN SELECT table_name FROM innotrue.schema_tables WHERE kind = 'configuration' ORDER BY table_name
+    FOR t IN SELECT table_name, kind FROM innotrue.schema_tables ORDER BY table_name
     LOOP
         PERFORM pg_catalog.pg_extension_config_dump(format('innotrue.%I', t.table_name)::regclass, '');
+        CONTINUE WHEN t.kind <> 'configuration';
         EXECUTE format('CREATE TRIGGER merge_restored_seed BEFORE INSERT ON innotrue.%I
                         FOR EACH ROW EXECUTE FUNCTION innotrue.merge_restored_seed()', t.table_name);
         EXECUTE format('INSERT INTO innotrue.seed_rows (table_name, row_id) SELECT %L, id FROM innotrue.%I',
