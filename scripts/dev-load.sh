@@ -9,7 +9,7 @@ export PGHOST=${PGHOST:-/tmp/pgdev} PGPORT=${PGPORT:-5499} PGUSER=${PGUSER:-post
 dropdb --if-exists "$db" >/dev/null
 createdb "$db"
 {
-  echo 'CREATE SCHEMA innotrue; SET search_path = innotrue, pg_catalog;'
+  echo 'SET search_path = innotrue, pg_catalog;'
   for f in $(ls src/schema/*.sql | sort); do
     [ "$(basename "$f")" = 99_finalize.sql ] && continue
     echo "\\echo == $f"

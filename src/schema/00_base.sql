@@ -6,6 +6,12 @@
 
 \echo Use "CREATE EXTENSION innotrue" to load this file. \quit
 
+-- Created here rather than by the control file so that it belongs to the extension (DROP EXTENSION
+-- removes it) and so that a schema someone created beforehand, with objects of their own in it,
+-- makes CREATE EXTENSION fail instead of being used.
+CREATE SCHEMA innotrue;
+COMMENT ON SCHEMA innotrue IS 'The innotrue data layer: schema, reference data and native functions (extension innotrue).';
+
 CREATE TABLE innotrue.schema_tables (
     table_name  text PRIMARY KEY,
     layer       text NOT NULL

@@ -5,20 +5,44 @@
 
 DO $finalize$
 DECLARE
-    unregistered text;
+    offenders text;
     t record;
 BEGIN
     SELECT string_agg(c.relname, ', ' ORDER BY c.relname)
-      INTO unregistered
+      INTO offenders
       FROM pg_catalog.pg_class c
      WHERE c.relnamespace = 'innotrue'::regnamespace
        AND c.relkind IN ('r', 'p')
        AND c.relname NOT IN (SELECT table_name FROM innotrue.schema_tables)
        AND c.relname NOT IN ('schema_tables', 'seed_rows');
-    IF unregistered IS NOT NULL THEN
-        RAISE EXCEPTION 'innotrue tables missing from innotrue.schema_tables: %', unregistered
+    IF offenders IS NOT NULL THEN
+        RAISE EXCEPTION 'innotrue tables missing from innotrue.schema_tables: %', offenders
             USING ERRCODE = 'invalid_object_definition',
                   HINT = 'Call innotrue.register_table() after each CREATE TABLE in src/schema/.';
+    END IF;
+
+    -- Every object of the extension lives in schema innotrue; an unqualified name in a script
+    -- would have landed in pg_catalog (the control file's schema).
+    SELECT string_agg(pg_describe_object(d.classid, d.objid, 0), ', ')
+      INTO offenders
+      FROM pg_catalog.pg_depend d
+      JOIN pg_catalog.pg_class c ON d.classid = 'pg_catalog.pg_class'::regclass AND c.oid = d.objid
+     WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+       AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'innotrue')
+       AND c.relnamespace <> 'innotrue'::regnamespace;
+    IF offenders IS NULL THEN
+        SELECT string_agg(pg_describe_object(d.classid, d.objid, 0), ', ')
+          INTO offenders
+          FROM pg_catalog.pg_depend d
+          JOIN pg_catalog.pg_proc p ON d.classid = 'pg_catalog.pg_proc'::regclass AND p.oid = d.objid
+         WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+           AND d.refobjid = (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'innotrue')
+           AND p.pronamespace <> 'innotrue'::regnamespace;
+    END IF;
+    IF offenders IS NOT NULL THEN
+        RAISE EXCEPTION 'innotrue objects created outside schema innotrue: %', offenders
+            USING ERRCODE = 'invalid_object_definition',
+                  HINT = 'Schema-qualify every object in src/schema/.';
     END IF;
 
     -- pg_dump skips the rows of tables that belong to an extension unless they are registered

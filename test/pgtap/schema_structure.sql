@@ -46,10 +46,8 @@ SELECT is_empty($$
     WHERE f.contype = 'f' AND f.connamespace = 'innotrue'::regnamespace
       AND NOT EXISTS (
           SELECT 1 FROM pg_index i
-          WHERE i.indrelid = f.conrelid
-            AND (i.indkey::int2[])[0:cardinality(f.conkey) - 1] @> f.conkey
-            AND (i.indkey::int2[])[0:cardinality(f.conkey) - 1] <@ f.conkey)
-$$, 'every foreign key has an index whose leading columns are its columns');
+          WHERE i.indrelid = f.conrelid AND i.indkey[0] = f.conkey[1])
+$$, 'every foreign key has an index leading with its first column');
 
 SELECT is_empty($$
     SELECT st.table_name || ' -> ' || target.table_name
