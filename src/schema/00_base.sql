@@ -62,12 +62,15 @@ LANGUAGE plpgsql
 VOLATILE PARALLEL UNSAFE
 AS $$
 BEGIN
-    NEW.updated_at := pg_catalog.now();
+    -- An update that sets updated_at itself (a restore replacing a seed row) keeps its value.
+    IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
+        NEW.updated_at := pg_catalog.now();
+    END IF;
     RETURN NEW;
 END
 $$;
 COMMENT ON FUNCTION innotrue.touch_updated_at() IS
-    'BEFORE UPDATE trigger: stamps updated_at; attached to every table that has the column.';
+    'BEFORE UPDATE trigger: stamps updated_at unless the update sets it; attached to every table that has the column.';
 
 -- Why: CREATE EXTENSION installs the seed rows again before pg_restore copies the dumped
 -- configuration data, so a dumped seed row (possibly edited by an admin) would collide with its

@@ -55,6 +55,9 @@ BEGIN
         CONTINUE WHEN t.kind <> 'configuration';
         EXECUTE format('CREATE TRIGGER merge_restored_seed BEFORE INSERT ON innotrue.%I
                         FOR EACH ROW EXECUTE FUNCTION innotrue.merge_restored_seed()', t.table_name);
+        -- Restores run with session_replication_role = replica (docs/operations.md), which
+        -- silences the business triggers but must not silence this one.
+        EXECUTE format('ALTER TABLE innotrue.%I ENABLE ALWAYS TRIGGER merge_restored_seed', t.table_name);
         EXECUTE format('INSERT INTO innotrue.seed_rows (table_name, row_id) SELECT %L, id FROM innotrue.%I',
                        t.table_name, t.table_name);
     END LOOP;
