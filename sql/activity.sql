@@ -88,7 +88,8 @@ SELECT pg_temp.uid('ann'), id FROM innotrue.psychometric_assessments;
 INSERT INTO innotrue.assessment_interest_registrations (user_id, psychometric_assessment_id)               -- second open one
 SELECT pg_temp.uid('ann'), id FROM innotrue.psychometric_assessments;
 UPDATE innotrue.assessment_interest_registrations SET status = 'contacted';                                -- contacted without a time
-UPDATE innotrue.assessment_interest_registrations SET status = 'declined', contacted_at = now();
+UPDATE innotrue.assessment_interest_registrations SET status = 'contacted', contacted_at = now();
+UPDATE innotrue.assessment_interest_registrations SET status = 'declined';
 INSERT INTO innotrue.assessment_interest_registrations (user_id, psychometric_assessment_id)               -- new after the declined one
 SELECT pg_temp.uid('ann'), id FROM innotrue.psychometric_assessments;
 UPDATE innotrue.assessment_interest_registrations SET status = 'lost', contacted_at = now() WHERE status = 'pending'; -- bad status

@@ -128,7 +128,8 @@ DELETE FROM innotrue.capability_assessments WHERE slug = 'lead-check';
 DELETE FROM innotrue.capability_domain_questions WHERE question_text = 'Weighs options explicitly';
 SELECT count(*) AS links FROM innotrue.paragraph_question_links;
 
--- Deleting a template removes its sections, paragraphs and links.
+-- Deleting a template (once unprotected) removes its sections, paragraphs and links.
+UPDATE innotrue.scenario_templates SET is_protected = false WHERE slug = 'reorg-dilemma';
 DELETE FROM innotrue.scenario_templates WHERE slug = 'reorg-dilemma';
 SELECT (SELECT count(*) FROM innotrue.scenario_sections) AS sections,
        (SELECT count(*) FROM innotrue.section_paragraphs) AS paragraphs,

@@ -46,6 +46,7 @@ INSERT INTO innotrue.sessions (user_id, session_type_id, title, duration_minutes
 VALUES (pg_temp.uid('cora'), pg_temp.stype('coaching'), 'Bad link', 60, 'zoom meeting 42');
 UPDATE innotrue.sessions SET calcom_booking_id = 'bk_1' WHERE title = 'Ann kick-off';
 UPDATE innotrue.sessions SET calcom_booking_id = 'bk_1' WHERE title = 'Peer practice';                    -- booking used twice
+UPDATE innotrue.sessions SET status = 'requested' WHERE title = 'Ann kick-off';
 UPDATE innotrue.sessions SET status = 'confirmed' WHERE title = 'Ann kick-off';
 SELECT s.title, t.key AS type, s.status, s.scheduled_at IS NOT NULL AS timed, s.calcom_booking_id
 FROM innotrue.sessions s JOIN innotrue.session_types t ON t.id = s.session_type_id ORDER BY s.title;
