@@ -10,9 +10,20 @@
 
 #include "postgres.h"
 
+#include "fmgr.h"
+
 /* Name of the extension's schema; fixed by innotrue.control (not relocatable). */
 #define INNOTRUE_SCHEMA "innotrue"
 
 extern char *innotrue_user_id_setting;
+
+/* entitlements.c: the current platform user (auth.uid(), request.jwt.claim.sub,
+ * innotrue.user_id, in that order); *isnull when anonymous. */
+extern Datum innotrue_current_user(bool *isnull);
+
+/* entitlements.c: SQL entry points other C files call directly (access.c's
+ * feature and plan-tier gates), so the entitlement merge exists once. */
+extern Datum innotrue_has_feature(PG_FUNCTION_ARGS);
+extern Datum innotrue_effective_plan_tier(PG_FUNCTION_ARGS);
 
 #endif							/* INNOTRUE_H */

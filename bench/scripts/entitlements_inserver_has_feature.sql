@@ -1,0 +1,9 @@
+-- bench: group=entitlements clients=1 vs=entitlements_inserver_has_feature_ref:>=5
+-- In-server cost of innotrue.has_feature: 5000 calls inside one statement (users and feature keys cycled
+-- over generate_series), no round trips. entitlements_inserver_has_feature (C) against
+-- entitlements_inserver_has_feature_ref (plain-SQL reference): target C >= 5x the transactions per second.
+-- Needs public.bench_users (bench/generate or entitlements_setup.sql).
+SELECT count(*) FILTER (WHERE innotrue.has_feature(u.id, (ARRAY['ai_coach', 'ai_insights', 'session_coaching', 'session_group', 'goals', 'community',
+       'programs_base', 'programs_pro', 'assessments', 'skills_map', 'courses', 'certificates'])[1 + g % 12]))
+  FROM generate_series(0, 4999) g
+  JOIN public.bench_users u ON u.n = 1 + (g * 7919) % :users;

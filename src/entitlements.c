@@ -1,0 +1,1633 @@
+/*-------------------------------------------------------------------------
+ *
+ * entitlements.c
+ *	  Entitlement resolution in the database: which features a user has,
+ *	  with which monthly limit, from which of the five sources, and the
+ *	  metering of consumable features.
+ *
+ * The read path (has_feature, feature_limit, resolve_entitlements,
+ * effective_plan_tier, entitlement_sources) walks the extension's own
+ * indexes with systable scans under the query's active snapshot: no SPI,
+ * no plan, no cross-call cache of data.  It therefore sees changes made
+ * earlier in the same transaction and other sessions' commits exactly as
+ * the calling statement does.  Only relation/index OIDs and column numbers
+ * are cached per backend; a relcache callback forgets them when any of
+ * those relations changes (e.g. DROP/CREATE EXTENSION).
+ *
+ * The write path (record_feature_usage) goes through SPI with typed
+ * arguments: one INSERT ... ON CONFLICT DO UPDATE whose guard refuses to
+ * pass the limit, so two sessions can never both take the last use.
+ *
+ * Rules: platform-rules.md "Entitlements"; decisions in docs/entitlements.md.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/stratnum.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "parser/parse_func.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "storage/lmgr.h"
+#include "utils/date.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "innotrue.h"
+
+PG_FUNCTION_INFO_V1(innotrue_current_user_id);
+PG_FUNCTION_INFO_V1(innotrue_has_feature);
+PG_FUNCTION_INFO_V1(innotrue_feature_limit);
+PG_FUNCTION_INFO_V1(innotrue_effective_plan_tier);
+PG_FUNCTION_INFO_V1(innotrue_resolve_entitlements);
+PG_FUNCTION_INFO_V1(innotrue_entitlement_sources);
+PG_FUNCTION_INFO_V1(innotrue_usage_period);
+PG_FUNCTION_INFO_V1(innotrue_record_feature_usage);
+
+/* ------------------------------------------------------------------------
+ * Index lookups on the extension's tables
+ * ------------------------------------------------------------------------
+ */
+
+/* Every (table, index) pair the read path scans. */
+typedef enum Lookup
+{
+	LK_FEATURE_BY_KEY,
+	LK_FEATURE_BY_ID,
+	LK_PROFILE,
+	LK_PLAN,
+	LK_PLAN_FEATURES,
+	LK_ENROLLMENTS,
+	LK_PROGRAM,
+	LK_TIER_PLAN,
+	LK_PROGRAM_PLAN,
+	LK_PROGRAM_PLAN_FEATURES,
+	LK_USER_ADD_ONS,
+	LK_ADD_ON,
+	LK_ADD_ON_FEATURES,
+	LK_USER_TRACKS,
+	LK_TRACK,
+	LK_TRACK_FEATURES,
+	LK_ORG_MEMBERS,
+	LK_ORG,
+	LK_DENIALS,
+	LK_USAGE,
+	LK_SETTING,
+	NUM_LOOKUPS
+} Lookup;
+
+#define MAX_COLS 6
+
+/*
+ * A lookup: the table, the index scanned and the columns read.  The first
+ * nkeys columns are the index's leading columns, in index order; scan keys
+ * are given in that order.
+ */
+typedef struct LookupSpec
+{
+	const char *table;
+	const char *index;
+	int			nkeys;
+	const char *columns[MAX_COLS];
+} LookupSpec;
+
+static const LookupSpec lookup_specs[NUM_LOOKUPS] = {
+	[LK_FEATURE_BY_KEY] = {"features", "features_key_key", 1, {"key", "id", "is_active"}},
+	[LK_FEATURE_BY_ID] = {"features", "features_pkey", 1, {"id", "key", "is_active"}},
+	[LK_PROFILE] = {"profiles", "profiles_pkey", 1, {"id", "plan_id"}},
+	[LK_PLAN] = {"plans", "plans_pkey", 1, {"id", "is_active", "key", "tier_level"}},
+	[LK_PLAN_FEATURES] = {"plan_features", "plan_features_plan_feature_key", 2,
+	{"plan_id", "feature_id", "limit_value", "is_restrictive"}},
+	[LK_ENROLLMENTS] = {"client_enrollments", "client_enrollments_user_id_idx", 1,
+	{"user_id", "program_id", "program_plan_id", "tier_name", "status"}},
+	[LK_PROGRAM] = {"programs", "programs_pkey", 1, {"id", "default_program_plan_id", "slug"}},
+	[LK_TIER_PLAN] = {"program_tier_plans", "program_tier_plans_program_tier_key", 2,
+	{"program_id", "tier_name", "program_plan_id"}},
+	[LK_PROGRAM_PLAN] = {"program_plans", "program_plans_pkey", 1, {"id", "is_active", "key"}},
+	[LK_PROGRAM_PLAN_FEATURES] = {"program_plan_features", "program_plan_features_program_plan_feature_key", 2,
+	{"program_plan_id", "feature_id", "limit_value"}},
+	[LK_USER_ADD_ONS] = {"user_add_ons", "user_add_ons_user_id_idx", 1, {"user_id", "add_on_id", "expires_at"}},
+	[LK_ADD_ON] = {"add_ons", "add_ons_pkey", 1, {"id", "is_active", "key"}},
+	[LK_ADD_ON_FEATURES] = {"add_on_features", "add_on_features_add_on_feature_key", 2,
+	{"add_on_id", "feature_id", "limit_value"}},
+	[LK_USER_TRACKS] = {"user_tracks", "user_tracks_user_id_idx", 1, {"user_id", "track_id", "is_active"}},
+	[LK_TRACK] = {"tracks", "tracks_pkey", 1, {"id", "is_active", "key"}},
+	[LK_TRACK_FEATURES] = {"track_features", "track_features_track_feature_key", 2,
+	{"track_id", "feature_id", "limit_value"}},
+	[LK_ORG_MEMBERS] = {"organization_members", "organization_members_user_id_idx", 1,
+	{"user_id", "organization_id", "status", "sponsored_plan_id"}},
+	[LK_ORG] = {"organizations", "organizations_pkey", 1, {"id", "is_active", "slug"}},
+	[LK_DENIALS] = {"user_feature_denials", "user_feature_denials_user_feature_key", 2,
+	{"user_id", "feature_id", "expires_at", "id"}},
+	[LK_USAGE] = {"feature_usage", "feature_usage_user_feature_period_key", 3,
+	{"user_id", "feature_id", "period_start", "used"}},
+	[LK_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}},
+};
+
+/* What the backend remembers about a lookup once resolved by name. */
+typedef struct LookupCache
+{
+	Oid			relid;
+	Oid			indexid;
+	AttrNumber	attnums[MAX_COLS];
+	RegProcedure eqprocs[MAX_COLS];
+	Oid			collations[MAX_COLS];
+} LookupCache;
+
+static LookupCache lookup_cache[NUM_LOOKUPS];
+static bool lookup_cache_valid = false;
+static uint64 lookup_cache_generation = 0;
+static bool lookup_callback_registered = false;
+
+/* An open scan of one lookup and its current tuple. */
+typedef struct LookupScan
+{
+	const LookupCache *cache;
+	Relation	heap;
+	Relation	index;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+} LookupScan;
+
+/*
+ * lookup_cache_invalidate
+ *	  Relcache callback: forgets the cached OIDs when one of our relations
+ *	  (or everything) is invalidated, so a dropped and recreated extension
+ *	  is found again by name.
+ */
+static void
+lookup_cache_invalidate(Datum arg, Oid relid)
+{
+	int			i;
+
+	if (!lookup_cache_valid)
+		return;
+	if (!OidIsValid(relid))
+	{
+		lookup_cache_valid = false;
+		lookup_cache_generation++;
+		return;
+	}
+	for (i = 0; i < NUM_LOOKUPS; i++)
+	{
+		if (lookup_cache[i].relid == relid || lookup_cache[i].indexid == relid)
+		{
+			lookup_cache_valid = false;
+			lookup_cache_generation++;
+			return;
+		}
+	}
+}
+
+/*
+ * equality_proc_for_type
+ *	  The btree equality function used in scan keys on a column of this type.
+ */
+static RegProcedure
+equality_proc_for_type(Oid typid, const char *table, const char *column)
+{
+	switch (typid)
+	{
+		case UUIDOID:
+			return F_UUID_EQ;
+		case TEXTOID:
+			return F_TEXTEQ;
+		case DATEOID:
+			return F_DATE_EQ;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("column \"%s.%s\" has a type the entitlement lookups cannot key on",
+							table, column)));
+	}
+	return InvalidOid;			/* keep compiler quiet */
+}
+
+/*
+ * lookup_resolve_one
+ *	  Finds one lookup's table, index and columns by name in schema innotrue.
+ */
+static void
+lookup_resolve_one(Oid nspid, Lookup lk)
+{
+	const LookupSpec *spec = &lookup_specs[lk];
+	LookupCache *lc = &lookup_cache[lk];
+	int			i;
+
+	lc->relid = get_relname_relid(spec->table, nspid);
+	if (!OidIsValid(lc->relid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table \"%s.%s\" does not exist", INNOTRUE_SCHEMA, spec->table),
+				 errhint("The innotrue extension is incomplete; reinstall it.")));
+	lc->indexid = get_relname_relid(spec->index, nspid);
+	if (!OidIsValid(lc->indexid) || get_rel_relkind(lc->indexid) != RELKIND_INDEX)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("index \"%s.%s\" does not exist", INNOTRUE_SCHEMA, spec->index),
+				 errhint("The entitlement functions scan this index; reinstall the innotrue extension.")));
+
+	for (i = 0; i < MAX_COLS && spec->columns[i] != NULL; i++)
+	{
+		Oid			typid;
+		int32		typmod;
+
+		lc->attnums[i] = get_attnum(lc->relid, spec->columns[i]);
+		if (lc->attnums[i] == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s.%s\" does not exist", spec->table, spec->columns[i])));
+		get_atttypetypmodcoll(lc->relid, lc->attnums[i], &typid, &typmod, &lc->collations[i]);
+		if (i < spec->nkeys)
+			lc->eqprocs[i] = equality_proc_for_type(typid, spec->table, spec->columns[i]);
+	}
+}
+
+/*
+ * lookup_cache_fill
+ *	  Resolves every lookup by name, once per backend (again after an
+ *	  invalidation).  Retries if an invalidation arrives while filling.
+ */
+static void
+lookup_cache_fill(void)
+{
+	if (!lookup_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(lookup_cache_invalidate, (Datum) 0);
+		lookup_callback_registered = true;
+	}
+	while (!lookup_cache_valid)
+	{
+		uint64		generation = lookup_cache_generation;
+		Oid			nspid = get_namespace_oid(INNOTRUE_SCHEMA, true);
+		int			lk;
+
+		if (!OidIsValid(nspid))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_SCHEMA),
+					 errmsg("schema \"%s\" does not exist", INNOTRUE_SCHEMA),
+					 errhint("Run CREATE EXTENSION innotrue.")));
+		for (lk = 0; lk < NUM_LOOKUPS; lk++)
+			lookup_resolve_one(nspid, (Lookup) lk);
+		if (generation == lookup_cache_generation)
+			lookup_cache_valid = true;
+	}
+}
+
+/*
+ * lookup_begin
+ *	  Opens the lookup's table and starts an index scan for rows whose first
+ *	  nkeys columns equal keys[], under the statement's snapshot.
+ */
+static void
+lookup_begin(LookupScan *ls, Lookup lk, int nkeys, const Datum *keys)
+{
+	ScanKeyData skeys[MAX_COLS];
+	Snapshot	snapshot;
+	int			i;
+
+	Assert(nkeys <= lookup_specs[lk].nkeys);
+	for (;;)
+	{
+		if (!lookup_cache_valid)
+			lookup_cache_fill();
+		ls->cache = &lookup_cache[lk];
+		/* Locking may process invalidations; start over if ours went stale. */
+		LockRelationOid(ls->cache->relid, AccessShareLock);
+		LockRelationOid(ls->cache->indexid, AccessShareLock);
+		if (lookup_cache_valid)
+			break;
+		UnlockRelationOid(ls->cache->indexid, AccessShareLock);
+		UnlockRelationOid(ls->cache->relid, AccessShareLock);
+	}
+	ls->heap = relation_open(ls->cache->relid, NoLock);
+	ls->index = relation_open(ls->cache->indexid, NoLock);
+
+	for (i = 0; i < nkeys; i++)
+		ScanKeyEntryInitialize(&skeys[i], 0, ls->cache->attnums[i],
+							   BTEqualStrategyNumber, InvalidOid,
+							   ls->cache->collations[i], ls->cache->eqprocs[i], keys[i]);
+
+	snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+	ls->scan = systable_beginscan_ordered(ls->heap, ls->index, snapshot, nkeys, skeys);
+	ls->tuple = NULL;
+}
+
+/* lookup_next: advances to the next matching row; false at the end. */
+static bool
+lookup_next(LookupScan *ls)
+{
+	ls->tuple = systable_getnext_ordered(ls->scan, ForwardScanDirection);
+	return HeapTupleIsValid(ls->tuple);
+}
+
+/* lookup_get: column col (position in the lookup's column list) of the current row. */
+static Datum
+lookup_get(LookupScan *ls, int col, bool *isnull)
+{
+	return heap_getattr(ls->tuple, ls->cache->attnums[col], RelationGetDescr(ls->heap), isnull);
+}
+
+/* lookup_get_bool: a NOT NULL boolean column of the current row. */
+static bool
+lookup_get_bool(LookupScan *ls, int col)
+{
+	bool		isnull;
+	Datum		d = lookup_get(ls, col, &isnull);
+
+	return !isnull && DatumGetBool(d);
+}
+
+/* lookup_get_text: a text column as a C string (NULL when NULL). */
+static char *
+lookup_get_text(LookupScan *ls, int col)
+{
+	bool		isnull;
+	Datum		d = lookup_get(ls, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(d);
+}
+
+/*
+ * lookup_end
+ *	  Ends the scan; the locks on table and index are kept to the end of the
+ *	  transaction, which makes the next call's locking a local-table hit.
+ */
+static void
+lookup_end(LookupScan *ls)
+{
+	systable_endscan_ordered(ls->scan);
+	relation_close(ls->index, NoLock);
+	relation_close(ls->heap, NoLock);
+}
+
+/*
+ * lookup_row
+ *	  Single-row lookup by a unique key: copies the wanted columns into
+ *	  values[]/nulls[] (by-reference values are copied, as the tuple goes
+ *	  away with the scan).  Returns false when there is no such row.
+ */
+static bool
+lookup_row(Lookup lk, Datum key, int ncols, const int *cols, Datum *values, bool *nulls)
+{
+	LookupScan	ls;
+	bool		found;
+	int			i;
+
+	lookup_begin(&ls, lk, 1, &key);
+	found = lookup_next(&ls);
+	for (i = 0; found && i < ncols; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(ls.heap),
+											  ls.cache->attnums[cols[i]] - 1);
+
+		values[i] = lookup_get(&ls, cols[i], &nulls[i]);
+		if (!nulls[i])
+			values[i] = datumCopy(values[i], att->attbyval, att->attlen);
+	}
+	lookup_end(&ls);
+	return found;
+}
+
+/* ------------------------------------------------------------------------
+ * Sources, contributions and their merge
+ * ------------------------------------------------------------------------
+ */
+
+/* Sources in reporting priority order (lower value wins the "source" column). */
+typedef enum EntSource
+{
+	SRC_ADD_ON,
+	SRC_TRACK,
+	SRC_ORG_SPONSORED,
+	SRC_SUBSCRIPTION,
+	SRC_PROGRAM_PLAN,
+	SRC_ADMIN,					/* user_feature_denials: only ever denies */
+	NUM_SOURCES
+} EntSource;
+
+static const char *const source_names[NUM_SOURCES] = {
+	"add_on", "track", "org_sponsored", "subscription", "program_plan", "admin"
+};
+
+typedef enum Effect
+{
+	EFFECT_GRANT,				/* limit NULL or > 0 */
+	EFFECT_NONE,				/* limit 0: this source does not grant */
+	EFFECT_DENY					/* blocks the feature */
+} Effect;
+
+/* One row of one source bearing on one feature. */
+typedef struct Contribution
+{
+	EntSource	source;
+	Datum		feature_id;		/* uuid */
+	bool		unlimited;
+	int32		limit;
+	Effect		effect;
+	const char *via;			/* kind of object: plan, program_plan, add_on, track, denial */
+	Datum		via_id;			/* its uuid */
+	Lookup		via_lookup;		/* where its is_active flag is read */
+	Datum		org_id;			/* sponsoring organization (org_sponsored), else 0 */
+	char	   *via_key;		/* its key (want_detail only) */
+	char	   *detail;			/* how it was reached (want_detail only) */
+	const char *ignored;		/* NULL = counts; else why it does not */
+} Contribution;
+
+struct ResolveContext;
+typedef void (*ContributionSink) (struct ResolveContext *ctx, const Contribution *c);
+
+/* What one resolution asks for and where contributions go. */
+typedef struct ResolveContext
+{
+	Datum		user_id;		/* uuid */
+	bool		one_feature;	/* restrict to feature_id */
+	Datum		feature_id;
+	TimestampTz at;				/* expiry checks are as of this time */
+	bool		want_detail;	/* also report ignored rows, keys and paths */
+	ContributionSink sink;
+	void	   *sink_arg;
+	bool		stop;			/* set by the sink: the answer is known */
+} ResolveContext;
+
+/*
+ * contribute
+ *	  Passes a contribution to the sink, dropping ignored ones unless the
+ *	  caller wants the detail (explain).
+ */
+static void
+contribute(ResolveContext *ctx, const Contribution *c)
+{
+	if (c->ignored != NULL && !ctx->want_detail)
+		return;
+	ctx->sink(ctx, c);
+}
+
+/*
+ * plan_state
+ *	  Reads a subscription plan's active flag (and key for explain); false
+ *	  when the plan does not exist.
+ */
+static bool
+plan_state(Datum plan_id, bool *active, char **key, int32 *tier)
+{
+	static const int cols[] = {1, 3, 2};
+	Datum		values[3];
+	bool		nulls[3];
+
+	if (!lookup_row(LK_PLAN, plan_id, 3, cols, values, nulls))
+		return false;
+	*active = !nulls[0] && DatumGetBool(values[0]);
+	if (tier)
+		*tier = DatumGetInt32(values[1]);
+	if (key)
+		*key = TextDatumGetCString(values[2]);
+	return true;
+}
+
+/*
+ * object_state
+ *	  Reads the is_active flag and key of a program plan, add-on, track or
+ *	  organization (lookups whose columns are id, is_active, key/slug).
+ */
+static bool
+object_state(Lookup lk, Datum id, bool *active, char **key)
+{
+	static const int cols[] = {1, 2};
+	Datum		values[2];
+	bool		nulls[2];
+
+	if (!lookup_row(lk, id, 2, cols, values, nulls))
+		return false;
+	*active = !nulls[0] && DatumGetBool(values[0]);
+	if (key)
+		*key = TextDatumGetCString(values[1]);
+	return true;
+}
+
+/*
+ * object_check
+ *	  Marks a contribution ignored when its granting object (plan, program
+ *	  plan, add-on, track) or sponsoring organization is inactive, and fills
+ *	  the object's key and organization for explain.  Run only once a
+ *	  feature row of the object has been found, so that objects granting
+ *	  nothing relevant cost no lookup.
+ */
+static void
+object_check(ResolveContext *ctx, Contribution *c)
+{
+	bool		active = false;
+
+	if (c->org_id != (Datum) 0)
+	{
+		char	   *slug = NULL;
+
+		if ((!object_state(LK_ORG, c->org_id, &active, ctx->want_detail ? &slug : NULL) || !active) &&
+			c->ignored == NULL)
+			c->ignored = "organization inactive";
+		if (ctx->want_detail)
+			c->detail = psprintf("organization %s", slug ? slug : "?");
+		if (c->ignored && !ctx->want_detail)
+			return;
+	}
+	if ((!object_state(c->via_lookup, c->via_id, &active, ctx->want_detail ? &c->via_key : NULL) || !active) &&
+		c->ignored == NULL)
+	{
+		switch (c->via_lookup)
+		{
+			case LK_PROGRAM_PLAN:
+				c->ignored = "program plan inactive";
+				break;
+			case LK_ADD_ON:
+				c->ignored = "add-on inactive";
+				break;
+			case LK_TRACK:
+				c->ignored = "track inactive";
+				break;
+			default:
+				c->ignored = "plan inactive";
+				break;
+		}
+	}
+}
+
+/*
+ * emit_feature_rows
+ *	  Reports the feature rows of one granting object (a plan, program plan,
+ *	  add-on or track) as contributions built on the template.  The object's
+ *	  feature table is scanned by the object's id (and the feature when the
+ *	  context asks for one); the object's own state is checked at the first
+ *	  row found.  restrictive_col is the is_restrictive column for
+ *	  plan_features, -1 elsewhere.
+ */
+static void
+emit_feature_rows(ResolveContext *ctx, Lookup lk, int restrictive_col, const Contribution *template)
+{
+	LookupScan	ls;
+	Datum		keys[2];
+	Contribution base = *template;
+	bool		checked = false;
+
+	keys[0] = template->via_id;
+	keys[1] = ctx->feature_id;
+	lookup_begin(&ls, lk, ctx->one_feature ? 2 : 1, keys);
+	while (!ctx->stop && lookup_next(&ls))
+	{
+		Contribution c;
+		bool		isnull;
+		bool		unlimited;
+		Datum		limit;
+
+		if (!checked)
+		{
+			object_check(ctx, &base);
+			checked = true;
+			if (base.ignored != NULL && !ctx->want_detail)
+				break;
+		}
+		c = base;
+		limit = lookup_get(&ls, 2, &unlimited);
+		c.feature_id = lookup_get(&ls, 1, &isnull);
+		c.unlimited = unlimited;
+		c.limit = unlimited ? 0 : DatumGetInt32(limit);
+		c.effect = (c.unlimited || c.limit > 0) ? EFFECT_GRANT : EFFECT_NONE;
+		if (restrictive_col >= 0 && lookup_get_bool(&ls, restrictive_col))
+		{
+			if (c.source == SRC_ORG_SPONSORED)
+				c.effect = EFFECT_DENY;
+			else if (c.ignored == NULL)
+				c.ignored = "restrictive row: denies only through an organization-sponsored plan";
+		}
+		contribute(ctx, &c);
+	}
+	lookup_end(&ls);
+}
+
+/*
+ * walk_subscription
+ *	  Source 1: the user's personal plan (profiles.plan_id -> plan_features).
+ */
+static void
+walk_subscription(ResolveContext *ctx)
+{
+	static const int cols[] = {1};
+	Datum		plan_id;
+	bool		isnull;
+	Contribution c = {0};
+
+	if (!lookup_row(LK_PROFILE, ctx->user_id, 1, cols, &plan_id, &isnull) || isnull)
+		return;
+	c.source = SRC_SUBSCRIPTION;
+	c.via = "plan";
+	c.via_id = plan_id;
+	c.via_lookup = LK_PLAN;
+	emit_feature_rows(ctx, LK_PLAN_FEATURES, 3, &c);
+}
+
+/*
+ * walk_org_sponsored
+ *	  Source 5: plans organizations sponsor for the user through active
+ *	  memberships of active organizations; restrictive rows deny.
+ */
+static void
+walk_org_sponsored(ResolveContext *ctx)
+{
+	LookupScan	ls;
+
+	lookup_begin(&ls, LK_ORG_MEMBERS, 1, &ctx->user_id);
+	while (!ctx->stop && lookup_next(&ls))
+	{
+		Contribution c = {0};
+		bool		isnull;
+		Datum		plan_id = lookup_get(&ls, 3, &isnull);
+
+		if (isnull)
+			continue;
+		c.source = SRC_ORG_SPONSORED;
+		c.via = "plan";
+		c.via_id = plan_id;
+		c.via_lookup = LK_PLAN;
+		c.org_id = lookup_get(&ls, 1, &isnull);
+		if (strcmp(lookup_get_text(&ls, 2), "active") != 0)
+			c.ignored = "membership inactive";
+		if (c.ignored && !ctx->want_detail)
+			continue;
+		emit_feature_rows(ctx, LK_PLAN_FEATURES, 3, &c);
+	}
+	lookup_end(&ls);
+}
+
+/*
+ * enrollment_program_plan
+ *	  Resolves an enrollment's program plan: the explicit program_plan_id,
+ *	  else the program's tier plan for the enrollment's tier, else the
+ *	  program's default plan.  Returns false when none applies; *how names
+ *	  the step that decided.
+ */
+static bool
+enrollment_program_plan(LookupScan *enr, Datum *plan_id, const char **how)
+{
+	bool		isnull;
+	Datum		program_id = lookup_get(enr, 1, &isnull);
+	Datum		explicit_plan = lookup_get(enr, 2, &isnull);
+	Datum		tier_name;
+	static const int program_cols[] = {1};
+
+	if (!isnull)
+	{
+		*plan_id = explicit_plan;
+		*how = "explicit";
+		return true;
+	}
+	tier_name = lookup_get(enr, 3, &isnull);
+	if (!isnull)
+	{
+		LookupScan	ls;
+		Datum		keys[2];
+		bool		found;
+
+		keys[0] = program_id;
+		keys[1] = tier_name;
+		lookup_begin(&ls, LK_TIER_PLAN, 2, keys);
+		found = lookup_next(&ls);
+		if (found)
+			*plan_id = datumCopy(lookup_get(&ls, 2, &isnull), false, UUID_LEN);
+		lookup_end(&ls);
+		if (found)
+		{
+			*how = "tier";
+			return true;
+		}
+	}
+	if (lookup_row(LK_PROGRAM, program_id, 1, program_cols, plan_id, &isnull) && !isnull)
+	{
+		*how = "program default";
+		return true;
+	}
+	return false;
+}
+
+/*
+ * walk_program_plans
+ *	  Source 2: the program plan of each active enrollment.
+ */
+static void
+walk_program_plans(ResolveContext *ctx)
+{
+	LookupScan	ls;
+
+	lookup_begin(&ls, LK_ENROLLMENTS, 1, &ctx->user_id);
+	while (!ctx->stop && lookup_next(&ls))
+	{
+		Contribution c = {0};
+		char	   *status = lookup_get_text(&ls, 4);
+		const char *how;
+
+		c.source = SRC_PROGRAM_PLAN;
+		c.via = "program_plan";
+		c.via_lookup = LK_PROGRAM_PLAN;
+		if (strcmp(status, "active") != 0)
+			c.ignored = psprintf("enrollment %s", status);
+		if (c.ignored && !ctx->want_detail)
+			continue;
+		if (!enrollment_program_plan(&ls, &c.via_id, &how))
+			continue;
+		if (ctx->want_detail)
+		{
+			static const int program_cols[] = {2};
+			bool		isnull;
+			Datum		slug;
+
+			lookup_row(LK_PROGRAM, lookup_get(&ls, 1, &isnull), 1, program_cols, &slug, &isnull);
+			c.detail = psprintf("program %s (%s)", TextDatumGetCString(slug), how);
+		}
+		emit_feature_rows(ctx, LK_PROGRAM_PLAN_FEATURES, -1, &c);
+	}
+	lookup_end(&ls);
+}
+
+/* Why a membership row (user_add_ons, user_tracks) does not count; NULL when it does. */
+typedef const char *(*MembershipCheck) (ResolveContext *ctx, LookupScan *ls);
+
+/* add_on_grant_check: a user_add_ons row counts until it expires. */
+static const char *
+add_on_grant_check(ResolveContext *ctx, LookupScan *ls)
+{
+	bool		isnull;
+	Datum		expires_at = lookup_get(ls, 2, &isnull);
+
+	return (!isnull && DatumGetTimestampTz(expires_at) <= ctx->at) ? "add-on grant expired" : NULL;
+}
+
+/* track_membership_check: a user_tracks row counts while active. */
+static const char *
+track_membership_check(ResolveContext *ctx, LookupScan *ls)
+{
+	return lookup_get_bool(ls, 2) ? NULL : "track membership inactive";
+}
+
+/*
+ * walk_memberships
+ *	  Sources 3 and 4: the user's rows in a membership table (lookup members,
+ *	  column 1 = the granting object's id) that pass check, each reported
+ *	  through the object's feature rows.
+ */
+static void
+walk_memberships(ResolveContext *ctx, Lookup members, MembershipCheck check, EntSource source,
+				 const char *via, Lookup object, Lookup features)
+{
+	LookupScan	ls;
+
+	lookup_begin(&ls, members, 1, &ctx->user_id);
+	while (!ctx->stop && lookup_next(&ls))
+	{
+		Contribution c = {0};
+		bool		isnull;
+
+		c.source = source;
+		c.via = via;
+		c.via_lookup = object;
+		c.ignored = check(ctx, &ls);
+		if (c.ignored && !ctx->want_detail)
+			continue;
+		c.via_id = lookup_get(&ls, 1, &isnull);
+		emit_feature_rows(ctx, features, -1, &c);
+	}
+	lookup_end(&ls);
+}
+
+/*
+ * walk_denials
+ *	  Admin denies (user_feature_denials) in force at ctx->at.
+ */
+static void
+walk_denials(ResolveContext *ctx)
+{
+	LookupScan	ls;
+	Datum		keys[2];
+
+	keys[0] = ctx->user_id;
+	keys[1] = ctx->feature_id;
+	lookup_begin(&ls, LK_DENIALS, ctx->one_feature ? 2 : 1, keys);
+	while (!ctx->stop && lookup_next(&ls))
+	{
+		Contribution c = {0};
+		bool		isnull;
+		bool		expires_null;
+		Datum		expires_at = lookup_get(&ls, 2, &expires_null);
+
+		c.source = SRC_ADMIN;
+		c.via = "denial";
+		c.effect = EFFECT_DENY;
+		c.via_id = lookup_get(&ls, 3, &isnull);
+		c.feature_id = lookup_get(&ls, 1, &isnull);
+		if (!expires_null && DatumGetTimestampTz(expires_at) <= ctx->at)
+			c.ignored = "deny expired";
+		contribute(ctx, &c);
+	}
+	lookup_end(&ls);
+}
+
+/*
+ * walk_sources
+ *	  Runs every source walker.  Denies come first so that an access check
+ *	  can stop as soon as a grant is seen (sink sets ctx->stop).
+ */
+static void
+walk_sources(ResolveContext *ctx)
+{
+	walk_denials(ctx);
+	if (!ctx->stop)
+		walk_org_sponsored(ctx);
+	if (!ctx->stop)
+		walk_subscription(ctx);
+	if (!ctx->stop)
+		walk_memberships(ctx, LK_USER_ADD_ONS, add_on_grant_check, SRC_ADD_ON, "add_on",
+						 LK_ADD_ON, LK_ADD_ON_FEATURES);
+	if (!ctx->stop)
+		walk_memberships(ctx, LK_USER_TRACKS, track_membership_check, SRC_TRACK, "track",
+						 LK_TRACK, LK_TRACK_FEATURES);
+	if (!ctx->stop)
+		walk_program_plans(ctx);
+}
+
+/* The merged entitlement of one feature. */
+typedef struct FeatureState
+{
+	pg_uuid_t	feature_id;		/* hash key: must be first */
+	bool		granted;
+	bool		unlimited;
+	int32		limit;
+	uint32		sources;		/* bit per granting source */
+	uint32		best;			/* bit per source granting the winning limit */
+	uint32		denies;			/* bit per denying source */
+	int32		used;			/* uses this period (resolve_entitlements) */
+} FeatureState;
+
+/*
+ * feature_state_apply
+ *	  Merges one counted contribution: NULL (unlimited) beats any number,
+ *	  else the highest number wins; 0 grants nothing; a deny blocks.
+ */
+static void
+feature_state_apply(FeatureState *fs, const Contribution *c)
+{
+	uint32		bit = 1u << c->source;
+
+	if (c->ignored != NULL || c->effect == EFFECT_NONE)
+		return;
+	if (c->effect == EFFECT_DENY)
+	{
+		fs->denies |= bit;
+		return;
+	}
+	fs->sources |= bit;
+	if (!fs->granted ||
+		(c->unlimited && !fs->unlimited) ||
+		(!c->unlimited && !fs->unlimited && c->limit > fs->limit))
+	{
+		fs->granted = true;
+		fs->unlimited = c->unlimited;
+		fs->limit = c->limit;
+		fs->best = bit;
+	}
+	else if (c->unlimited == fs->unlimited && (c->unlimited || c->limit == fs->limit))
+		fs->best |= bit;
+}
+
+/* lowest_source: the highest-priority source in a bit set. */
+static EntSource
+lowest_source(uint32 bits)
+{
+	int			s;
+
+	for (s = 0; s < NUM_SOURCES; s++)
+		if (bits & (1u << s))
+			return (EntSource) s;
+	return NUM_SOURCES;
+}
+
+/* How far a single-feature resolution must go before it may stop. */
+typedef enum StopRule
+{
+	STOP_NEVER,
+	STOP_ON_ACCESS,				/* has_feature: any grant after the denies */
+	STOP_ON_UNLIMITED			/* feature_limit: an unlimited grant */
+} StopRule;
+
+typedef struct SingleSink
+{
+	FeatureState state;
+	StopRule	rule;
+} SingleSink;
+
+/*
+ * single_sink
+ *	  Sink of a single-feature resolution: merges, and stops the walk once
+ *	  the answer cannot change (a deny always settles it; denies are walked
+ *	  first, org-sponsored restrictive rows before any other grant).
+ */
+static void
+single_sink(ResolveContext *ctx, const Contribution *c)
+{
+	SingleSink *s = (SingleSink *) ctx->sink_arg;
+
+	feature_state_apply(&s->state, c);
+	if (s->rule == STOP_NEVER || c->source == SRC_ADMIN || c->source == SRC_ORG_SPONSORED)
+		return;
+	if (s->state.denies != 0 ||
+		(s->rule == STOP_ON_ACCESS && s->state.granted) ||
+		(s->rule == STOP_ON_UNLIMITED && s->state.granted && s->state.unlimited))
+		ctx->stop = true;
+}
+
+/*
+ * feature_by_key
+ *	  Id and active flag of a feature by key; unknown key is an error so
+ *	  that typos surface instead of silently denying.
+ */
+static Datum
+feature_by_key(text *key, bool *active)
+{
+	static const int cols[] = {1, 2};
+	Datum		values[2];
+	bool		nulls[2];
+
+	if (!lookup_row(LK_FEATURE_BY_KEY, PointerGetDatum(key), 2, cols, values, nulls))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("feature \"%s\" does not exist", text_to_cstring(key)),
+				 errhint("Feature keys are listed in innotrue.features.")));
+	*active = DatumGetBool(values[1]);
+	return values[0];
+}
+
+/*
+ * resolve_single
+ *	  Resolves one (active) feature for a user into *state.
+ */
+static void
+resolve_single(Datum user_id, Datum feature_id, TimestampTz at, StopRule rule, FeatureState *state)
+{
+	ResolveContext ctx = {0};
+	SingleSink	sink = {{{{0}}}};
+
+	sink.rule = rule;
+	ctx.user_id = user_id;
+	ctx.one_feature = true;
+	ctx.feature_id = feature_id;
+	ctx.at = at;
+	ctx.sink = single_sink;
+	ctx.sink_arg = &sink;
+	walk_sources(&ctx);
+	*state = sink.state;
+}
+
+/*
+ * innotrue_has_feature
+ *	  has_feature(user_id, feature_key): true when some source grants the
+ *	  feature (limit NULL or > 0) and nothing denies it.  Usage is not
+ *	  considered (record_feature_usage enforces limits).
+ */
+Datum
+innotrue_has_feature(PG_FUNCTION_ARGS)
+{
+	bool		active;
+	Datum		feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
+	FeatureState state;
+
+	if (!active)
+		PG_RETURN_BOOL(false);
+	resolve_single(PG_GETARG_DATUM(0), feature_id, GetCurrentTransactionStartTimestamp(),
+				   STOP_ON_ACCESS, &state);
+	PG_RETURN_BOOL(state.granted && state.denies == 0);
+}
+
+/*
+ * innotrue_feature_limit
+ *	  feature_limit(user_id, feature_key): the merged monthly limit; NULL =
+ *	  unlimited, 0 = not granted or denied.
+ */
+Datum
+innotrue_feature_limit(PG_FUNCTION_ARGS)
+{
+	bool		active;
+	Datum		feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
+	FeatureState state;
+
+	if (!active)
+		PG_RETURN_INT32(0);
+	resolve_single(PG_GETARG_DATUM(0), feature_id, GetCurrentTransactionStartTimestamp(),
+				   STOP_ON_UNLIMITED, &state);
+	if (!state.granted || state.denies != 0)
+		PG_RETURN_INT32(0);
+	if (state.unlimited)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(state.limit);
+}
+
+/*
+ * innotrue_effective_plan_tier
+ *	  effective_plan_tier(user_id): max of the personal plan's tier and the
+ *	  tiers of plans sponsored through active memberships of active
+ *	  organizations; inactive plans count as tier 0.  NULL for an unknown user.
+ */
+Datum
+innotrue_effective_plan_tier(PG_FUNCTION_ARGS)
+{
+	static const int cols[] = {1};
+	Datum		user_id = PG_GETARG_DATUM(0);
+	Datum		plan_id;
+	bool		isnull;
+	bool		active;
+	int32		tier;
+	int32		best = 0;
+	LookupScan	ls;
+
+	if (!lookup_row(LK_PROFILE, user_id, 1, cols, &plan_id, &isnull))
+		PG_RETURN_NULL();
+	if (!isnull && plan_state(plan_id, &active, NULL, &tier) && active)
+		best = tier;
+
+	lookup_begin(&ls, LK_ORG_MEMBERS, 1, &user_id);
+	while (lookup_next(&ls))
+	{
+		Datum		org_id = lookup_get(&ls, 1, &isnull);
+		char	   *status;
+		bool		org_active;
+
+		plan_id = lookup_get(&ls, 3, &isnull);
+		if (isnull)
+			continue;
+		status = lookup_get_text(&ls, 2);
+		if (strcmp(status, "active") != 0)
+			continue;
+		if (!object_state(LK_ORG, org_id, &org_active, NULL) || !org_active)
+			continue;
+		if (plan_state(plan_id, &active, NULL, &tier) && active && tier > best)
+			best = tier;
+	}
+	lookup_end(&ls);
+	PG_RETURN_INT32(best);
+}
+
+/* ------------------------------------------------------------------------
+ * Usage periods
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * platform_timezone
+ *	  system_settings.default_timezone as text; the usage period is the
+ *	  calendar month in this zone.
+ */
+static text *
+platform_timezone(void)
+{
+	static const int cols[] = {1};
+	Datum		value;
+	bool		isnull;
+	JsonbValue	jv;
+	text	   *key = cstring_to_text("default_timezone");
+
+	if (!lookup_row(LK_SETTING, PointerGetDatum(key), 1, cols, &value, &isnull) || isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("system setting \"default_timezone\" does not exist"),
+				 errhint("Usage periods are calendar months in this zone; insert it into innotrue.system_settings.")));
+	if (!JsonbExtractScalar(&DatumGetJsonbP(value)->root, &jv) || jv.type != jbvString)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("system setting \"default_timezone\" must be a JSON string")));
+	return cstring_to_text_with_len(jv.val.string.val, jv.val.string.len);
+}
+
+/*
+ * usage_period
+ *	  The calendar month containing at, in the platform zone: its first day
+ *	  (feature_usage.period_start) and the instant the next month starts.
+ */
+static void
+usage_period(TimestampTz at, DateADT *period_start, TimestampTz *next_reset)
+{
+	text	   *tz = platform_timezone();
+	Interval	one_month = {0};
+	Datum		local;
+	Datum		month_start;
+	Datum		next_month;
+
+	one_month.month = 1;
+	local = DirectFunctionCall2(timestamptz_zone, PointerGetDatum(tz), TimestampTzGetDatum(at));
+	month_start = DirectFunctionCall2(timestamp_trunc, CStringGetTextDatum("month"), local);
+	next_month = DirectFunctionCall2(timestamp_pl_interval, month_start, IntervalPGetDatum(&one_month));
+	*period_start = DatumGetDateADT(DirectFunctionCall1(timestamp_date, month_start));
+	if (next_reset)
+		*next_reset = DatumGetTimestampTz(DirectFunctionCall2(timestamp_zone, PointerGetDatum(tz), next_month));
+}
+
+/* usage_in_period: feature_usage.used for one user, feature and period (0 when no row). */
+static int32
+usage_in_period(Datum user_id, Datum feature_id, DateADT period_start)
+{
+	LookupScan	ls;
+	Datum		keys[3];
+	int32		used = 0;
+
+	keys[0] = user_id;
+	keys[1] = feature_id;
+	keys[2] = DateADTGetDatum(period_start);
+	lookup_begin(&ls, LK_USAGE, 3, keys);
+	if (lookup_next(&ls))
+	{
+		bool		isnull;
+		Datum		d = lookup_get(&ls, 3, &isnull);
+
+		used = isnull ? 0 : DatumGetInt32(d);
+	}
+	lookup_end(&ls);
+	return used;
+}
+
+/*
+ * innotrue_usage_period
+ *	  usage_period(at) -> (period_start date, next_reset timestamptz): the
+ *	  metering month containing at.
+ */
+Datum
+innotrue_usage_period(PG_FUNCTION_ARGS)
+{
+	TupleDesc	tupdesc;
+	DateADT		start;
+	TimestampTz next;
+	Datum		values[2];
+	bool		nulls[2] = {false, false};
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	usage_period(PG_GETARG_TIMESTAMPTZ(0), &start, &next);
+	values[0] = DateADTGetDatum(start);
+	values[1] = TimestampTzGetDatum(next);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/* ------------------------------------------------------------------------
+ * resolve_entitlements
+ * ------------------------------------------------------------------------
+ */
+
+/* Sink of a full resolution: one FeatureState per feature id in a hash table. */
+static void
+table_sink(ResolveContext *ctx, const Contribution *c)
+{
+	HTAB	   *states = (HTAB *) ctx->sink_arg;
+	FeatureState *fs;
+	bool		found;
+
+	if (c->ignored != NULL || c->effect == EFFECT_NONE)
+		return;
+	fs = (FeatureState *) hash_search(states, DatumGetUUIDP(c->feature_id), HASH_ENTER, &found);
+	if (!found)
+	{
+		pg_uuid_t	id = fs->feature_id;
+
+		memset(fs, 0, sizeof(FeatureState));
+		fs->feature_id = id;
+	}
+	feature_state_apply(fs, c);
+}
+
+/*
+ * sources_array
+ *	  The granting sources of a feature as text[], in priority order.
+ */
+static Datum
+sources_array(uint32 bits)
+{
+	Datum		elems[NUM_SOURCES];
+	int			n = 0;
+	int			s;
+
+	for (s = 0; s < NUM_SOURCES; s++)
+		if (bits & (1u << s))
+			elems[n++] = CStringGetTextDatum(source_names[s]);
+	return PointerGetDatum(construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+/*
+ * entitlement_values
+ *	  Fills one resolve_entitlements row (8 columns) from a merged state and
+ *	  the period's usage.  A denied feature: enabled false, limit 0,
+ *	  remaining 0, source = the deny's source (admin before org_sponsored).
+ */
+static void
+entitlement_values(const char *key, const FeatureState *fs, Datum *values, bool *nulls)
+{
+	int32		used = fs->used;
+	bool		denied = fs->denies != 0;
+
+	memset(nulls, 0, 8 * sizeof(bool));
+	values[0] = CStringGetTextDatum(key);
+	values[1] = BoolGetDatum(fs->granted && !denied);
+	values[3] = Int32GetDatum(used);
+	if (denied)
+	{
+		values[2] = Int32GetDatum(0);
+		values[4] = Int32GetDatum(0);
+		values[5] = CStringGetTextDatum(source_names[(fs->denies & (1u << SRC_ADMIN)) ? SRC_ADMIN : SRC_ORG_SPONSORED]);
+	}
+	else
+	{
+		nulls[2] = nulls[4] = fs->unlimited;
+		values[2] = Int32GetDatum(fs->limit);
+		values[4] = Int32GetDatum(Max(fs->limit - used, 0));
+		values[5] = CStringGetTextDatum(source_names[lowest_source(fs->best)]);
+	}
+	values[6] = sources_array(fs->sources);
+	values[7] = BoolGetDatum(denied);
+}
+
+/*
+ * collect_usage
+ *	  Fills FeatureState.used from the user's feature_usage rows of the
+ *	  period: one index scan for all features instead of one per feature.
+ */
+static void
+collect_usage(Datum user_id, DateADT period_start, HTAB *states)
+{
+	LookupScan	ls;
+
+	lookup_begin(&ls, LK_USAGE, 1, &user_id);
+	while (lookup_next(&ls))
+	{
+		bool		isnull;
+		FeatureState *fs;
+		Datum		used;
+
+		if (DatumGetDateADT(lookup_get(&ls, 2, &isnull)) != period_start)
+			continue;
+		fs = (FeatureState *) hash_search(states, DatumGetUUIDP(lookup_get(&ls, 1, &isnull)), HASH_FIND, NULL);
+		used = lookup_get(&ls, 3, &isnull);
+		if (fs != NULL && !isnull)
+			fs->used = DatumGetInt32(used);
+	}
+	lookup_end(&ls);
+}
+
+/*
+ * emit_resolved_rows
+ *	  Returns one row per active feature granted or denied, walking the
+ *	  features in key order (so no sort), or only the feature named by key.
+ */
+static void
+emit_resolved_rows(ReturnSetInfo *rsinfo, HTAB *states, Datum key)
+{
+	LookupScan	ls;
+
+	lookup_begin(&ls, LK_FEATURE_BY_KEY, key != (Datum) 0 ? 1 : 0, &key);
+	while (lookup_next(&ls))
+	{
+		bool		isnull;
+		Datum		values[8];
+		bool		nulls[8];
+		FeatureState *fs;
+
+		fs = (FeatureState *) hash_search(states, DatumGetUUIDP(lookup_get(&ls, 1, &isnull)), HASH_FIND, NULL);
+		if (fs == NULL || (!fs->granted && fs->denies == 0) || !lookup_get_bool(&ls, 2))
+			continue;
+		entitlement_values(lookup_get_text(&ls, 0), fs, values, nulls);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	lookup_end(&ls);
+}
+
+/*
+ * innotrue_resolve_entitlements
+ *	  resolve_entitlements(user_id, at): one row per active feature the user
+ *	  is granted or denied, ordered by feature key.  With a third argument
+ *	  (the internal entitlement(user_id, feature_key, at)) only that feature.
+ */
+Datum
+innotrue_resolve_entitlements(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Datum		user_id = PG_GETARG_DATUM(0);
+	TimestampTz at = PG_GETARG_TIMESTAMPTZ(PG_NARGS() - 1);
+	ResolveContext ctx = {0};
+	HASHCTL		hctl = {0};
+	HTAB	   *states;
+	DateADT		period_start;
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	ctx.user_id = user_id;
+	ctx.at = at;
+	if (PG_NARGS() == 3)
+	{
+		bool		active;
+
+		ctx.feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
+		ctx.one_feature = true;
+		if (!active)
+			return (Datum) 0;
+	}
+
+	hctl.keysize = sizeof(pg_uuid_t);
+	hctl.entrysize = sizeof(FeatureState);
+	hctl.hcxt = CurrentMemoryContext;
+	states = hash_create("innotrue entitlements", 64, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctx.sink = table_sink;
+	ctx.sink_arg = states;
+	walk_sources(&ctx);
+
+	if (hash_get_num_entries(states) == 0)
+		return (Datum) 0;
+	usage_period(at, &period_start, NULL);
+	collect_usage(user_id, period_start, states);
+	emit_resolved_rows(rsinfo, states, ctx.one_feature ? PG_GETARG_DATUM(1) : (Datum) 0);
+	return (Datum) 0;
+}
+
+/* ------------------------------------------------------------------------
+ * entitlement_sources (the data behind explain_entitlement)
+ * ------------------------------------------------------------------------
+ */
+
+/* Sink of explain: one output row per contribution, counted or ignored. */
+static void
+explain_sink(ResolveContext *ctx, const Contribution *c)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) ctx->sink_arg;
+	Datum		values[8];
+	bool		nulls[8] = {0};
+	static const char *const effects[] = {"grant", "none", "deny"};
+
+	values[0] = CStringGetTextDatum(source_names[c->source]);
+	values[1] = CStringGetTextDatum(c->via);
+	values[2] = c->via_id;
+	nulls[3] = c->via_key == NULL;
+	values[3] = nulls[3] ? (Datum) 0 : CStringGetTextDatum(c->via_key);
+	nulls[4] = c->detail == NULL;
+	values[4] = nulls[4] ? (Datum) 0 : CStringGetTextDatum(c->detail);
+	nulls[5] = c->unlimited || c->source == SRC_ADMIN;
+	values[5] = Int32GetDatum(c->limit);
+	values[6] = CStringGetTextDatum(effects[c->effect]);
+	nulls[7] = c->ignored == NULL;
+	values[7] = nulls[7] ? (Datum) 0 : CStringGetTextDatum(c->ignored);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * innotrue_entitlement_sources
+ *	  entitlement_sources(user_id, feature_key, at): every source row that
+ *	  bears on the feature, including those ignored and why; explain_entitlement
+ *	  turns it into JSON.
+ */
+Datum
+innotrue_entitlement_sources(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ResolveContext ctx = {0};
+	bool		active;
+
+	InitMaterializedSRF(fcinfo, 0);
+	ctx.user_id = PG_GETARG_DATUM(0);
+	ctx.feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
+	ctx.one_feature = true;
+	ctx.at = PG_GETARG_TIMESTAMPTZ(2);
+	ctx.want_detail = true;
+	ctx.sink = explain_sink;
+	ctx.sink_arg = rsinfo;
+	walk_sources(&ctx);
+	return (Datum) 0;
+}
+
+/* ------------------------------------------------------------------------
+ * record_feature_usage
+ * ------------------------------------------------------------------------
+ */
+
+static const char *const usage_upsert_sql =
+"INSERT INTO innotrue.feature_usage AS u (user_id, feature_id, period_start, used) "
+"VALUES ($1, $2, $3, $4) "
+"ON CONFLICT (user_id, feature_id, period_start) DO UPDATE "
+"SET used = u.used + excluded.used "
+"WHERE $5::integer IS NULL OR u.used + excluded.used <= $5::integer "
+"RETURNING u.used";
+
+/*
+ * usage_upsert
+ *	  Adds amount to the period's counter unless that would pass limit
+ *	  (limit_isnull = unlimited).  The conflicting row is locked and the guard
+ *	  re-checked on its latest version, so concurrent callers serialize on it.
+ *	  Returns false (nothing written) when the guard refuses; *used gets the
+ *	  new count otherwise.
+ */
+static bool
+usage_upsert(Datum user_id, Datum feature_id, DateADT period_start, int32 amount,
+			 int32 limit, bool limit_isnull, int32 *used)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[5] = {UUIDOID, UUIDOID, DATEOID, INT4OID, INT4OID};
+	Datum		args[5];
+	char		argnulls[5] = {' ', ' ', ' ', ' ', ' '};
+	bool		done = false;
+	int			rc;
+
+	args[0] = user_id;
+	args[1] = feature_id;
+	args[2] = DateADTGetDatum(period_start);
+	args[3] = Int32GetDatum(amount);
+	args[4] = Int32GetDatum(limit);
+	if (limit_isnull)
+		argnulls[4] = 'n';
+
+	SPI_connect();
+	if (plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare(usage_upsert_sql, 5, argtypes);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		plan = p;
+	}
+	rc = SPI_execute_plan(plan, args, argnulls, false, 1);
+	if (rc != SPI_OK_INSERT_RETURNING)
+		elog(ERROR, "SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+
+		*used = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		done = true;
+	}
+	SPI_finish();
+	return done;
+}
+
+/*
+ * innotrue_record_feature_usage
+ *	  record_feature_usage(user_id, feature_key, amount, at) -> remaining
+ *	  (NULL when unlimited).  Refuses, recording nothing: a non-positive
+ *	  amount (22023), a feature not granted or denied (42501), and a use that
+ *	  would pass the month's limit (54000 program_limit_exceeded).
+ */
+Datum
+innotrue_record_feature_usage(PG_FUNCTION_ARGS)
+{
+	Datum		user_id = PG_GETARG_DATUM(0);
+	text	   *key = PG_GETARG_TEXT_PP(1);
+	int32		amount = PG_GETARG_INT32(2);
+	TimestampTz at = PG_GETARG_TIMESTAMPTZ(3);
+	char	   *key_str = text_to_cstring(key);
+	bool		active;
+	Datum		feature_id = feature_by_key(key, &active);
+	FeatureState state = {{{0}}};
+	DateADT		period_start;
+	int32		used;
+
+	if (amount <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("usage amount of feature \"%s\" must be positive", key_str),
+				 errdetail("The amount given was %d.", amount)));
+	if (active)
+		resolve_single(user_id, feature_id, at, STOP_ON_UNLIMITED, &state);
+	if (!state.granted || state.denies != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("feature \"%s\" is not granted to user %s", key_str,
+						DatumGetCString(DirectFunctionCall1(uuid_out, user_id))),
+				 errdetail(!active ? "The feature is inactive." :
+						   state.denies != 0 ? "The feature is denied to this user." :
+						   "No entitlement source grants it."),
+				 errhint("innotrue.explain_entitlement() shows every source considered.")));
+
+	usage_period(at, &period_start, NULL);
+	if (!state.unlimited && amount > state.limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("monthly limit of feature \"%s\" would be exceeded", key_str),
+				 errdetail("Limit %d, requested %d.", state.limit, amount)));
+	if (!usage_upsert(user_id, feature_id, period_start, amount, state.limit, state.unlimited, &used))
+	{
+		int32		current = usage_in_period(user_id, feature_id, period_start);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("monthly limit of feature \"%s\" would be exceeded", key_str),
+				 errdetail("Limit %d, used %d this month, requested %d.", state.limit, current, amount)));
+	}
+	if (state.unlimited)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(Max(state.limit - used, 0));
+}
+
+/* ------------------------------------------------------------------------
+ * The current user
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * looks_like_uuid
+ *	  Whether s is 32 hex digits, optionally with hyphens and braces, so a
+ *	  malformed setting gets an error naming the setting, not just the type.
+ */
+static bool
+looks_like_uuid(const char *s)
+{
+	int			digits = 0;
+
+	for (; *s; s++)
+	{
+		if (isxdigit((unsigned char) *s))
+			digits++;
+		else if (*s != '-' && *s != '{' && *s != '}')
+			return false;
+	}
+	return digits == 32;
+}
+
+/*
+ * uuid_from_setting
+ *	  Parses a setting's value as a user id, with a clear error if it is not one.
+ */
+static Datum
+uuid_from_setting(const char *name, const char *value)
+{
+	if (!looks_like_uuid(value))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("setting \"%s\" is not a valid user id: \"%s\"", name, value),
+				 errhint("The current user id must be a uuid (profiles.id).")));
+	return DirectFunctionCall1(uuid_in, CStringGetDatum(value));
+}
+
+/*
+ * innotrue_current_user
+ *	  The current platform user: auth.uid() when that function exists
+ *	  (Supabase), else setting request.jwt.claim.sub, else setting
+ *	  innotrue.user_id, else none (*isnull).  Empty settings count as unset.
+ */
+Datum
+innotrue_current_user(bool *isnull)
+{
+	List	   *auth_uid = list_make2(makeString("auth"), makeString("uid"));
+	Oid			fn = LookupFuncName(auth_uid, 0, NULL, true);
+	const char *sub;
+
+	*isnull = false;
+	if (OidIsValid(fn) && get_func_rettype(fn) == UUIDOID)
+	{
+		LOCAL_FCINFO(callinfo, 0);
+		FmgrInfo	flinfo;
+		Datum		result;
+
+		fmgr_info(fn, &flinfo);
+		InitFunctionCallInfoData(*callinfo, &flinfo, 0, InvalidOid, NULL, NULL);
+		result = FunctionCallInvoke(callinfo);
+		*isnull = callinfo->isnull;
+		return result;
+	}
+	sub = GetConfigOption("request.jwt.claim.sub", true, false);
+	if (sub != NULL && sub[0] != '\0')
+		return uuid_from_setting("request.jwt.claim.sub", sub);
+	if (innotrue_user_id_setting != NULL && innotrue_user_id_setting[0] != '\0')
+		return uuid_from_setting("innotrue.user_id", innotrue_user_id_setting);
+	*isnull = true;
+	return (Datum) 0;
+}
+
+/*
+ * innotrue_current_user_id
+ *	  SQL wrapper of innotrue_current_user for RLS policies.
+ */
+Datum
+innotrue_current_user_id(PG_FUNCTION_ARGS)
+{
+	bool		isnull;
+	Datum		result = innotrue_current_user(&isnull);
+
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
+}
