@@ -19,13 +19,13 @@ CREATE TABLE innotrue.schema_tables (
         CHECK (layer IN ('1', '2', '3A', '3B', '3C', '3D', '3E', '3F', '4', '5')),
     kind        text NOT NULL
         CONSTRAINT schema_tables_kind_check
-        CHECK (kind IN ('configuration', 'user', 'organization', 'internal')),
+        CHECK (kind IN ('configuration', 'user', 'organization', 'internal', 'extension')),
     description text
 );
 COMMENT ON TABLE innotrue.schema_tables IS
-    'Registry of every innotrue table: its layer in the configuration guide and its kind (configuration, user, organization, internal).';
+    'Registry of every innotrue table: its layer in the configuration guide and its kind (configuration, user, organization, internal, extension).';
 COMMENT ON COLUMN innotrue.schema_tables.kind IS
-    'configuration = admin reference data, dumped by pg_dump, a Citus reference table; user = owned by one user (carries user_id); organization = owned by an organization; internal = extension bookkeeping.';
+    'configuration = admin reference data, dumped by pg_dump, a Citus reference table; user = owned by one user (carries user_id); organization = owned by an organization; internal = data the extension''s functions write (ledgers, queues, anonymous responses); extension = definitions only the install script writes (rule tables), rebuilt by CREATE EXTENSION and therefore not dumped.';
 
 CREATE TABLE innotrue.seed_rows (
     table_name text NOT NULL REFERENCES innotrue.schema_tables (table_name),

@@ -40,7 +40,7 @@ CREATE TABLE innotrue.layer_rules (
         OR (subject IS NOT NULL AND message IS NOT NULL AND detail_label IS NOT NULL
             AND hint IS NOT NULL AND sqlstate IS NOT NULL))
 );
-SELECT innotrue.register_table('layer_rules', '5', 'internal');
+SELECT innotrue.register_table('layer_rules', '5', 'extension');
 COMMENT ON TABLE innotrue.layer_rules IS
     'Dependency rules of the configuration guide, as data: read by the C trigger innotrue.enforce_layer_rules() (hard and guard rules) and by innotrue.configuration_report() (all but guard rules). Column order is read by src/layers.c.';
 COMMENT ON COLUMN innotrue.layer_rules.layer IS
@@ -74,7 +74,7 @@ CREATE TABLE innotrue.layer_rule_watches (
     CONSTRAINT layer_rule_watches_rule_table_key UNIQUE (rule_id, table_name),
     CONSTRAINT layer_rule_watches_event_check CHECK (on_insert OR on_update OR on_delete)
 );
-SELECT innotrue.register_table('layer_rule_watches', '5', 'internal');
+SELECT innotrue.register_table('layer_rule_watches', '5', 'extension');
 CREATE INDEX layer_rule_watches_table_name_idx ON innotrue.layer_rule_watches (table_name, is_deferred);
 COMMENT ON TABLE innotrue.layer_rule_watches IS
     'Which table changes make the trigger evaluate which layer rule. Column order is read by src/layers.c.';
@@ -97,7 +97,7 @@ CREATE TABLE innotrue.status_transitions (
     CONSTRAINT status_transitions_flow_key UNIQUE (table_name, column_name, from_status, to_status),
     CONSTRAINT status_transitions_change_check CHECK (from_status <> to_status)
 );
-SELECT innotrue.register_table('status_transitions', '5', 'internal');
+SELECT innotrue.register_table('status_transitions', '5', 'extension');
 COMMENT ON TABLE innotrue.status_transitions IS
     'Allowed status moves (platform-rules.md "Status flows"); innotrue.enforce_status_flow() refuses every other change of the column. Column order is read by src/layers.c.';
 

@@ -47,9 +47,10 @@ BEGIN
 
     -- pg_dump skips the rows of tables that belong to an extension unless they are registered
     -- with pg_extension_config_dump, so every data table is registered: configuration (what admins
-    -- configured) and user data alike. A restored configuration row with a seed row's id replaces
-    -- the one CREATE EXTENSION just installed (innotrue.merge_restored_seed).
-    FOR t IN SELECT table_name, kind FROM innotrue.schema_tables ORDER BY table_name
+    -- configured) and user data alike. Kind extension (rule definitions) is left out: CREATE
+    -- EXTENSION writes those rows again. A restored configuration row with a seed row's id
+    -- replaces the one CREATE EXTENSION just installed (innotrue.merge_restored_seed).
+    FOR t IN SELECT table_name, kind FROM innotrue.schema_tables WHERE kind <> 'extension' ORDER BY table_name
     LOOP
         PERFORM pg_catalog.pg_extension_config_dump(format('innotrue.%I', t.table_name)::regclass, '');
         CONTINUE WHEN t.kind <> 'configuration';
