@@ -49,3 +49,15 @@ CREATE EXTENSION innotrue;
 DROP SCHEMA innotrue;
 CREATE EXTENSION innotrue;
 SELECT count(*) AS tables FROM innotrue.schema_tables;
+
+-- The native functions cache the OIDs of the tables they scan (catalog.c); after DROP and CREATE
+-- EXTENSION in the same session they find the new tables, not the dropped ones.
+INSERT INTO innotrue.profiles (id, email, plan_id)
+VALUES ('00000000-0000-0000-0000-0000000000c1', 'cache@example.com', innotrue.seed_id('plans', 'pro'));
+SELECT innotrue.has_feature('00000000-0000-0000-0000-0000000000c1', 'programs_base') AS pro_has_programs_base;
+DROP EXTENSION innotrue CASCADE;
+CREATE EXTENSION innotrue;
+INSERT INTO innotrue.profiles (id, email, plan_id)
+VALUES ('00000000-0000-0000-0000-0000000000c1', 'cache@example.com', innotrue.seed_id('plans', 'free'));
+SELECT innotrue.has_feature('00000000-0000-0000-0000-0000000000c1', 'programs_base') AS free_has_programs_base;
+DELETE FROM innotrue.profiles WHERE id = '00000000-0000-0000-0000-0000000000c1';

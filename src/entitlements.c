@@ -154,9 +154,8 @@ typedef struct LookupCache
 } LookupCache;
 
 static LookupCache lookup_cache[NUM_LOOKUPS];
-static bool lookup_cache_valid = false;
-static uint64 lookup_cache_generation = 0;
-static bool lookup_callback_registered = false;
+/* Catalog generation (catalog.c) the cache was filled under; 0 = never. */
+static uint64 lookup_cache_stamp = 0;
 
 /* An open scan of one lookup and its current tuple. */
 typedef struct LookupScan
@@ -167,36 +166,6 @@ typedef struct LookupScan
 	SysScanDesc scan;
 	HeapTuple	tuple;
 } LookupScan;
-
-/*
- * lookup_cache_invalidate
- *	  Relcache callback: forgets the cached OIDs when one of our relations
- *	  (or everything) is invalidated, so a dropped and recreated extension
- *	  is found again by name.
- */
-static void
-lookup_cache_invalidate(Datum arg, Oid relid)
-{
-	int			i;
-
-	if (!lookup_cache_valid)
-		return;
-	if (!OidIsValid(relid))
-	{
-		lookup_cache_valid = false;
-		lookup_cache_generation++;
-		return;
-	}
-	for (i = 0; i < NUM_LOOKUPS; i++)
-	{
-		if (lookup_cache[i].relid == relid || lookup_cache[i].indexid == relid)
-		{
-			lookup_cache_valid = false;
-			lookup_cache_generation++;
-			return;
-		}
-	}
-}
 
 /*
  * equality_proc_for_type
@@ -227,20 +196,15 @@ equality_proc_for_type(Oid typid, const char *table, const char *column)
  *	  Finds one lookup's table, index and columns by name in schema innotrue.
  */
 static void
-lookup_resolve_one(Oid nspid, Lookup lk)
+lookup_resolve_one(Lookup lk)
 {
 	const LookupSpec *spec = &lookup_specs[lk];
 	LookupCache *lc = &lookup_cache[lk];
 	int			i;
 
-	lc->relid = get_relname_relid(spec->table, nspid);
-	if (!OidIsValid(lc->relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("table \"%s.%s\" does not exist", INNOTRUE_SCHEMA, spec->table),
-				 errhint("The innotrue extension is incomplete; reinstall it.")));
-	lc->indexid = get_relname_relid(spec->index, nspid);
-	if (!OidIsValid(lc->indexid) || get_rel_relkind(lc->indexid) != RELKIND_INDEX)
+	lc->relid = innotrue_relation_oid(spec->table);
+	lc->indexid = innotrue_relation_oid(spec->index);
+	if (get_rel_relkind(lc->indexid) != RELKIND_INDEX)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("index \"%s.%s\" does not exist", INNOTRUE_SCHEMA, spec->index),
@@ -264,32 +228,21 @@ lookup_resolve_one(Oid nspid, Lookup lk)
 
 /*
  * lookup_cache_fill
- *	  Resolves every lookup by name, once per backend (again after an
- *	  invalidation).  Retries if an invalidation arrives while filling.
+ *	  Resolves every lookup by name, once per backend and again whenever the
+ *	  catalog generation moves (also while filling).
  */
 static void
 lookup_cache_fill(void)
 {
-	if (!lookup_callback_registered)
+	uint64		current;
+
+	while ((current = innotrue_catalog_generation()) != lookup_cache_stamp)
 	{
-		CacheRegisterRelcacheCallback(lookup_cache_invalidate, (Datum) 0);
-		lookup_callback_registered = true;
-	}
-	while (!lookup_cache_valid)
-	{
-		uint64		generation = lookup_cache_generation;
-		Oid			nspid = get_namespace_oid(INNOTRUE_SCHEMA, true);
 		int			lk;
 
-		if (!OidIsValid(nspid))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_SCHEMA),
-					 errmsg("schema \"%s\" does not exist", INNOTRUE_SCHEMA),
-					 errhint("Run CREATE EXTENSION innotrue.")));
 		for (lk = 0; lk < NUM_LOOKUPS; lk++)
-			lookup_resolve_one(nspid, (Lookup) lk);
-		if (generation == lookup_cache_generation)
-			lookup_cache_valid = true;
+			lookup_resolve_one((Lookup) lk);
+		lookup_cache_stamp = current;
 	}
 }
 
@@ -308,13 +261,12 @@ lookup_begin(LookupScan *ls, Lookup lk, int nkeys, const Datum *keys)
 	Assert(nkeys <= lookup_specs[lk].nkeys);
 	for (;;)
 	{
-		if (!lookup_cache_valid)
-			lookup_cache_fill();
+		lookup_cache_fill();
 		ls->cache = &lookup_cache[lk];
 		/* Locking may process invalidations; start over if ours went stale. */
 		LockRelationOid(ls->cache->relid, AccessShareLock);
 		LockRelationOid(ls->cache->indexid, AccessShareLock);
-		if (lookup_cache_valid)
+		if (lookup_cache_stamp == innotrue_catalog_generation())
 			break;
 		UnlockRelationOid(ls->cache->indexid, AccessShareLock);
 		UnlockRelationOid(ls->cache->relid, AccessShareLock);

@@ -17,6 +17,11 @@
 
 extern char *innotrue_user_id_setting;
 
+/* catalog.c: the extension's relations by name, and the generation that
+ * tells a per-backend OID cache it must resolve its names again. */
+extern Oid	innotrue_relation_oid(const char *relname);
+extern uint64 innotrue_catalog_generation(void);
+
 /* entitlements.c: the current platform user (auth.uid(), request.jwt.claim.sub,
  * innotrue.user_id, in that order); *isnull when anonymous. */
 extern Datum innotrue_current_user(bool *isnull);

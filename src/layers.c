@@ -97,7 +97,7 @@ typedef struct LayerRule
 /* Per-backend cache of the OIDs of the extension's rule relations. */
 typedef struct LayerOids
 {
-	bool		valid;
+	uint64		stamp;			/* catalog generation filled under; 0 = never */
 	Oid			rules;
 	Oid			rules_pkey;
 	Oid			watches;
@@ -107,43 +107,6 @@ typedef struct LayerOids
 } LayerOids;
 
 static LayerOids layer_oids;
-static bool layer_callback_registered = false;
-
-/*
- * layer_oids_invalidate
- *	  Relcache callback: forgets the cached OIDs when one of the cached
- *	  relations (or every relation) is invalidated, so a dropped and
- *	  recreated extension is looked up afresh.
- */
-static void
-layer_oids_invalidate(Datum arg, Oid relid)
-{
-	if (!layer_oids.valid)
-		return;
-	if (relid == InvalidOid ||
-		relid == layer_oids.rules || relid == layer_oids.rules_pkey ||
-		relid == layer_oids.watches || relid == layer_oids.watches_idx ||
-		relid == layer_oids.transitions || relid == layer_oids.transitions_idx)
-		layer_oids.valid = false;
-}
-
-/*
- * layer_relid
- *	  OID of a relation of schema innotrue by name; an error if it is
- *	  missing, which means the extension's install script is incomplete.
- */
-static Oid
-layer_relid(Oid nsp, const char *name)
-{
-	Oid			relid = get_relname_relid(name, nsp);
-
-	if (!OidIsValid(relid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("relation \"%s.%s\" does not exist", INNOTRUE_SCHEMA, name),
-				 errhint("Reinstall the innotrue extension.")));
-	return relid;
-}
 
 /*
  * layer_oids_get
@@ -153,23 +116,18 @@ layer_relid(Oid nsp, const char *name)
 static const LayerOids *
 layer_oids_get(void)
 {
-	Oid			nsp;
+	uint64		current;
 
-	if (layer_oids.valid)
-		return &layer_oids;
-	if (!layer_callback_registered)
+	while ((current = innotrue_catalog_generation()) != layer_oids.stamp)
 	{
-		CacheRegisterRelcacheCallback(layer_oids_invalidate, (Datum) 0);
-		layer_callback_registered = true;
+		layer_oids.rules = innotrue_relation_oid("layer_rules");
+		layer_oids.rules_pkey = innotrue_relation_oid("layer_rules_pkey");
+		layer_oids.watches = innotrue_relation_oid("layer_rule_watches");
+		layer_oids.watches_idx = innotrue_relation_oid("layer_rule_watches_table_name_idx");
+		layer_oids.transitions = innotrue_relation_oid("status_transitions");
+		layer_oids.transitions_idx = innotrue_relation_oid("status_transitions_flow_key");
+		layer_oids.stamp = current;
 	}
-	nsp = get_namespace_oid(INNOTRUE_SCHEMA, false);
-	layer_oids.rules = layer_relid(nsp, "layer_rules");
-	layer_oids.rules_pkey = layer_relid(nsp, "layer_rules_pkey");
-	layer_oids.watches = layer_relid(nsp, "layer_rule_watches");
-	layer_oids.watches_idx = layer_relid(nsp, "layer_rule_watches_table_name_idx");
-	layer_oids.transitions = layer_relid(nsp, "status_transitions");
-	layer_oids.transitions_idx = layer_relid(nsp, "status_transitions_flow_key");
-	layer_oids.valid = true;
 	return &layer_oids;
 }
 

@@ -114,8 +114,8 @@ static ScoringSource sources[SRC_COUNT] = {
 	{"definition_id", "key", "title", "body_text", "conditions", "priority"}},
 };
 
-static bool sources_valid = false;
-static bool callback_registered = false;
+/* Catalog generation (catalog.c) the sources were resolved under; 0 = never. */
+static uint64 sources_stamp = 0;
 static SPIPlanPtr insert_plan = NULL;
 
 /* ---------- in-memory copy of one definition ---------- */
@@ -172,34 +172,6 @@ typedef struct ScoringDefinition
 } ScoringDefinition;
 
 /*
- * scoring_invalidate
- *	  Relcache callback: forgets the cached OIDs when any of our relations or
- *	  indexes (or everything) is invalidated, so a dropped and re-created
- *	  extension is found again by name.
- */
-static void
-scoring_invalidate(Datum arg, Oid relid)
-{
-	int			i;
-
-	if (!sources_valid)
-		return;
-	if (!OidIsValid(relid))
-	{
-		sources_valid = false;
-		return;
-	}
-	for (i = 0; i < SRC_COUNT; i++)
-	{
-		if (sources[i].relid == relid || sources[i].indexid == relid)
-		{
-			sources_valid = false;
-			return;
-		}
-	}
-}
-
-/*
  * resolve_sources
  *	  Looks up (once per backend, again after an invalidation) the OIDs of the
  *	  scoring tables, their indexes and column numbers in schema innotrue.
@@ -207,40 +179,31 @@ scoring_invalidate(Datum arg, Oid relid)
 static void
 resolve_sources(void)
 {
-	Oid			nsp;
-	int			i;
+	uint64		current;
 
-	if (sources_valid)
-		return;
-	if (!callback_registered)
+	while ((current = innotrue_catalog_generation()) != sources_stamp)
 	{
-		CacheRegisterRelcacheCallback(scoring_invalidate, (Datum) 0);
-		callback_registered = true;
-	}
-	nsp = get_namespace_oid(INNOTRUE_SCHEMA, false);
-	for (i = 0; i < SRC_COUNT; i++)
-	{
-		ScoringSource *s = &sources[i];
-		int			c;
+		int			i;
 
-		s->relid = get_relname_relid(s->relname, nsp);
-		s->indexid = get_relname_relid(s->indexname, nsp);
-		if (!OidIsValid(s->relid) || !OidIsValid(s->indexid))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_TABLE),
-					 errmsg("innotrue scoring relation \"%s\" or index \"%s\" is missing",
-							s->relname, s->indexname)));
-		for (c = 0; c < SCORING_MAX_COLS && s->colnames[c] != NULL; c++)
+		for (i = 0; i < SRC_COUNT; i++)
 		{
-			s->attnums[c] = get_attnum(s->relid, s->colnames[c]);
-			if (s->attnums[c] == InvalidAttrNumber)
-				ereport(ERROR,
-						(errcode(ERRCODE_UNDEFINED_COLUMN),
-						 errmsg("innotrue scoring column \"%s.%s\" is missing",
-								s->relname, s->colnames[c])));
+			ScoringSource *s = &sources[i];
+			int			c;
+
+			s->relid = innotrue_relation_oid(s->relname);
+			s->indexid = innotrue_relation_oid(s->indexname);
+			for (c = 0; c < SCORING_MAX_COLS && s->colnames[c] != NULL; c++)
+			{
+				s->attnums[c] = get_attnum(s->relid, s->colnames[c]);
+				if (s->attnums[c] == InvalidAttrNumber)
+					ereport(ERROR,
+							(errcode(ERRCODE_UNDEFINED_COLUMN),
+							 errmsg("innotrue scoring column \"%s.%s\" is missing",
+									s->relname, s->colnames[c])));
+			}
 		}
+		sources_stamp = current;
 	}
-	sources_valid = true;
 }
 
 /* ---------- index scans ---------- */
