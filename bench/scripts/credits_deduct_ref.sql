@@ -1,0 +1,5 @@
+-- bench: group=credits clients=1,N
+-- innotrue_ref.deduct_credits (PL/pgSQL reference of the same rules, bench/reference/credits.sql)
+-- of goal_creation for a random user: the baseline credits_deduct must beat by 1.2x.
+\set n random(1, :users)
+SELECT innotrue_ref.deduct_credits((SELECT id FROM public.bench_users WHERE n = :n), 'goal_creation');

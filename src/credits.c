@@ -1,0 +1,2123 @@
+/*-------------------------------------------------------------------------
+ *
+ * credits.c
+ *	  The credit ledger's operations: grants, deductions, holds, refunds,
+ *	  balances and the enrollment gating chain (issue 6, docs/credits.md).
+ *
+ * Every credit lives in a batch (innotrue.credit_batches) and every change
+ * of a batch is an append-only ledger row (innotrue.credit_ledger), so that
+ * a batch's remaining always equals the sum of its ledger entries.
+ *
+ * Concurrency: every operation that takes credits locks the owner's
+ * spendable batches with SELECT ... FOR UPDATE in batch id order, and every
+ * operation that gives credits back locks the batches it touches in the same
+ * order, after the hold or deduction row it works on. One lock order for all
+ * paths means two spenders serialise on the owner's batches without
+ * deadlocking, and each sees the other's committed remaining before it plans.
+ *
+ * Hot configuration reads (settings, the user's plan, the service and its
+ * track prices) are index scans on the extension's own indexes, found by
+ * name and cached per backend (catalog.c's generation tells when to look
+ * again). Writes and locking reads go through SPI with typed, saved plans
+ * (the plan cache re-plans them if the extension is dropped and created
+ * again); the spending plan (which batch gives how much) is computed in C.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "storage/lmgr.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "innotrue.h"
+
+PG_FUNCTION_INFO_V1(innotrue_grant_credits);
+PG_FUNCTION_INFO_V1(innotrue_deduct_credits);
+PG_FUNCTION_INFO_V1(innotrue_reserve_credits);
+PG_FUNCTION_INFO_V1(innotrue_capture_hold);
+PG_FUNCTION_INFO_V1(innotrue_release_hold);
+PG_FUNCTION_INFO_V1(innotrue_release_expired_holds);
+PG_FUNCTION_INFO_V1(innotrue_refund_credits);
+PG_FUNCTION_INFO_V1(innotrue_credit_balance);
+PG_FUNCTION_INFO_V1(innotrue_enroll_in_program);
+PG_FUNCTION_INFO_V1(innotrue_sponsor_enrollment);
+
+/*
+ * SQLSTATE of a deduction that the owner's credits cannot cover. A shortfall
+ * is the violation of the rule "a balance never goes negative", the same
+ * rule credit_batches_remaining_check states, hence check_violation (23514).
+ */
+#define ERRCODE_CREDITS_SHORTFALL	ERRCODE_CHECK_VIOLATION
+
+/* A SQL statement prepared once per backend and kept (SPI_keepplan). */
+typedef struct CreditQuery
+{
+	const char *sql;
+	int			nargs;
+	Oid			argtypes[12];
+	SPIPlanPtr	plan;
+} CreditQuery;
+
+/* Who owns credits: a user (profiles.id) or an organization. */
+typedef struct CreditOwner
+{
+	Datum		id;				/* uuid */
+	bool		is_org;
+} CreditOwner;
+
+/* One spendable batch as locked by lock_spendable_batches. */
+typedef struct SpendableBatch
+{
+	Datum		id;				/* uuid, palloc'd copy */
+	int			rank;			/* 0 plan allowance, 1 program allowance, 2 rest */
+	bool		has_expiry;
+	TimestampTz expires_at;
+	TimestampTz created_at;
+	int64		remaining;
+} SpendableBatch;
+
+/* Platform settings used by the credit operations. */
+typedef struct CreditSettings
+{
+	char	   *timezone;
+	int64		ai_limit;		/* -1 = no cap configured */
+	int64		low_threshold;	/* -1 = no low-balance notification */
+} CreditSettings;
+
+/* A planned spend: parallel arrays of batch ids and (positive) amounts. */
+typedef struct SpendPlan
+{
+	int			n;
+	Datum	   *batch_ids;
+	Datum	   *amounts;
+	int64		available;		/* spendable before the spend */
+} SpendPlan;
+
+/*
+ * AI counter give-backs of released or expired holds, applied only after every
+ * batch lock of the call is taken: the platform AI counter is one row all AI
+ * spends queue on, so it is always locked last (batches -> AI counter).
+ */
+typedef struct AiDebts
+{
+	int			n;
+	int			cap;
+	Datum	   *periods;
+	int64	   *costs;
+} AiDebts;
+
+/* What is being paid for. */
+typedef struct CreditCharge
+{
+	Datum		service_id;		/* uuid; valid when has_service */
+	bool		has_service;
+	bool		is_ai;
+	int32		quantity;
+	int64		cost;
+} CreditCharge;
+
+/* ---------------------------------------------------------------------
+ * Saved statements
+ * ---------------------------------------------------------------------
+ */
+
+
+
+static CreditQuery q_org = {
+	"SELECT 1 FROM innotrue.organizations WHERE id = $1",
+	1, {UUIDOID}
+};
+
+
+static CreditQuery q_has_plan_allowance = {
+	"SELECT 1 FROM innotrue.credit_batches"
+	" WHERE user_id = $1 AND source = 'plan_allowance' AND period_start = date_trunc('month', now() AT TIME ZONE $2)::date",
+	2, {UUIDOID, TEXTOID}
+};
+
+static CreditQuery q_plan_allowance = {
+	"WITH per AS (SELECT date_trunc('month', now() AT TIME ZONE $3)::date AS ps),"
+	" b AS (INSERT INTO innotrue.credit_batches (user_id, source, amount, remaining, period_start, expires_at)"
+	"       SELECT $1, 'plan_allowance', $2, $2, ps, (ps + interval '1 month')::timestamp AT TIME ZONE $3 FROM per"
+	"       ON CONFLICT (user_id, period_start) WHERE source = 'plan_allowance' DO NOTHING"
+	"       RETURNING id, amount)"
+	" INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount) SELECT id, 'grant', amount FROM b",
+	3, {UUIDOID, INT8OID, TEXTOID}
+};
+
+/* Locks an owner's spendable batches; OWNER_COL is user_id or organization_id (two
+ * statements so each uses its own partial spendable index). */
+#define LOCK_SPENDABLE_SQL(OWNER_COL) \
+	"SELECT id, source, remaining, expires_at, created_at FROM innotrue.credit_batches" \
+	" WHERE " OWNER_COL " = $1 AND remaining > 0 AND (expires_at IS NULL OR expires_at > $2)" \
+	" ORDER BY id FOR UPDATE"
+
+static CreditQuery q_lock_user_batches = {LOCK_SPENDABLE_SQL("user_id"), 2, {UUIDOID, TIMESTAMPTZOID}};
+static CreditQuery q_lock_org_batches = {LOCK_SPENDABLE_SQL("organization_id"), 2, {UUIDOID, TIMESTAMPTZOID}};
+
+
+
+static CreditQuery q_lock_batch_ids = {
+	"SELECT id FROM innotrue.credit_batches WHERE id = ANY ($1) ORDER BY id FOR UPDATE",
+	1, {UUIDARRAYOID}
+};
+
+/* Applies signed amounts to batches and writes one ledger entry per batch. */
+static CreditQuery q_apply_entries = {
+	"WITH u AS (UPDATE innotrue.credit_batches b SET remaining = b.remaining + p.amt"
+	"           FROM unnest($1::uuid[], $2::bigint[]) AS p (id, amt) WHERE b.id = p.id)"
+	" INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, credit_service_id, reference)"
+	" SELECT p.id, $3, p.amt, $4, $5, $6 FROM unnest($1::uuid[], $2::bigint[]) AS p (id, amt)",
+	6, {UUIDARRAYOID, INT8ARRAYOID, TEXTOID, UUIDOID, UUIDOID, JSONBOID}
+};
+
+static CreditQuery q_insert_deduction = {
+	"INSERT INTO innotrue.credit_deductions (id, user_id, organization_id, kind, credit_service_id, quantity, cost,"
+	"                                        batches, ai_period, reference)"
+	" SELECT coalesce($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7,"
+	"        coalesce((SELECT jsonb_agg(jsonb_build_object('batch_id', t.i, 'amount', t.a) ORDER BY t.o)"
+	"                    FROM unnest($8::uuid[], $9::bigint[]) WITH ORDINALITY AS t (i, a, o)), '[]'),"
+	"        $10, $11"
+	" RETURNING id, jsonb_build_object('deduction_id', id, 'cost', cost, 'batches', batches)",
+	11, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, UUIDOID, INT4OID, INT8OID, UUIDARRAYOID, INT8ARRAYOID, DATEOID, JSONBOID}
+};
+
+static CreditQuery q_insert_hold = {
+	"INSERT INTO innotrue.credit_holds (user_id, credit_service_id, quantity, cost, batches, ai_period, expires_at, reference)"
+	" SELECT $1, $2, $3, $4,"
+	"        coalesce((SELECT jsonb_agg(jsonb_build_object('batch_id', t.i, 'amount', t.a) ORDER BY t.o)"
+	"                    FROM unnest($5::uuid[], $6::bigint[]) WITH ORDINALITY AS t (i, a, o)), '[]'),"
+	"        $7, $8, $9"
+	" RETURNING id",
+	9, {UUIDOID, UUIDOID, INT4OID, INT8OID, UUIDARRAYOID, INT8ARRAYOID, DATEOID, TIMESTAMPTZOID, JSONBOID}
+};
+
+static CreditQuery q_ai_take = {
+	"INSERT INTO innotrue.credit_ai_usage AS x (period_start, used)"
+	" VALUES (date_trunc('month', now() AT TIME ZONE $1)::date, $2)"
+	" ON CONFLICT (period_start) DO UPDATE SET used = x.used + EXCLUDED.used"
+	"   WHERE $3 < 0 OR x.used + EXCLUDED.used <= $3"
+	" RETURNING period_start",
+	3, {TEXTOID, INT8OID, INT8OID}
+};
+
+static CreditQuery q_ai_give_back = {
+	"UPDATE innotrue.credit_ai_usage SET used = greatest(used - $2, 0) WHERE period_start = $1",
+	2, {DATEOID, INT8OID}
+};
+
+static CreditQuery q_idem_claim = {
+	"INSERT INTO innotrue.credit_idempotency_keys (operation, owner_id, idempotency_key, request)"
+	" VALUES ($1, $2, $3, $4) ON CONFLICT (operation, owner_id, idempotency_key) DO NOTHING RETURNING id",
+	4, {TEXTOID, UUIDOID, TEXTOID, JSONBOID}
+};
+
+static CreditQuery q_idem_lookup = {
+	"SELECT request = $4, result FROM innotrue.credit_idempotency_keys"
+	" WHERE operation = $1 AND owner_id = $2 AND idempotency_key = $3",
+	4, {TEXTOID, UUIDOID, TEXTOID, JSONBOID}
+};
+
+static CreditQuery q_idem_store = {
+	"UPDATE innotrue.credit_idempotency_keys SET result = $4"
+	" WHERE operation = $1 AND owner_id = $2 AND idempotency_key = $3",
+	4, {TEXTOID, UUIDOID, TEXTOID, JSONBOID}
+};
+
+static CreditQuery q_expired_holds = {
+	"SELECT id FROM innotrue.credit_holds WHERE user_id = $1 AND status = 'held' AND expires_at <= now()"
+	" ORDER BY id FOR UPDATE",
+	1, {UUIDOID}
+};
+
+static CreditQuery q_all_expired_holds = {
+	"SELECT id FROM innotrue.credit_holds WHERE status = 'held' AND expires_at <= now() ORDER BY id FOR UPDATE",
+	0, {0}
+};
+
+static CreditQuery q_lock_hold = {
+	"SELECT h.status, h.expires_at <= now(), h.user_id, h.credit_service_id, h.quantity, h.cost, h.ai_period, h.reference,"
+	"       ARRAY(SELECT (e->>'batch_id')::uuid FROM jsonb_array_elements(h.batches) WITH ORDINALITY AS x (e, o) ORDER BY o),"
+	"       ARRAY(SELECT (e->>'amount')::bigint FROM jsonb_array_elements(h.batches) WITH ORDINALITY AS x (e, o) ORDER BY o)"
+	"  FROM innotrue.credit_holds h WHERE h.id = $1 FOR UPDATE",
+	1, {UUIDOID}
+};
+
+static CreditQuery q_set_hold_status = {
+	"UPDATE innotrue.credit_holds SET status = $2 WHERE id = $1",
+	2, {UUIDOID, TEXTOID}
+};
+
+static CreditQuery q_lock_deduction = {
+	"SELECT d.refunded_at IS NOT NULL, d.ai_period, d.cost, d.credit_service_id,"
+	"       ARRAY(SELECT (e->>'batch_id')::uuid FROM jsonb_array_elements(d.batches) WITH ORDINALITY AS x (e, o) ORDER BY o),"
+	"       ARRAY(SELECT (e->>'amount')::bigint FROM jsonb_array_elements(d.batches) WITH ORDINALITY AS x (e, o) ORDER BY o),"
+	"       d.batches"
+	"  FROM innotrue.credit_deductions d WHERE d.id = $1 FOR UPDATE",
+	1, {UUIDOID}
+};
+
+static CreditQuery q_mark_refunded = {
+	"UPDATE innotrue.credit_deductions SET refunded_at = now() WHERE id = $1",
+	1, {UUIDOID}
+};
+
+static CreditQuery q_open_held = {
+	"SELECT coalesce(sum(cost), 0)::bigint FROM innotrue.credit_holds WHERE user_id = $1 AND status = 'held'",
+	1, {UUIDOID}
+};
+
+/* An owner's balance from its live batches; OWNER_COL as in LOCK_SPENDABLE_SQL. */
+#define BALANCE_SQL(OWNER_COL) \
+	"SELECT coalesce(sum(x.s), 0)::bigint, coalesce(jsonb_object_agg(x.source, x.s), '{}')," \
+	"       (SELECT sum(b.remaining)::bigint FROM innotrue.credit_batches b" \
+	"         WHERE b." OWNER_COL " = $1 AND b.remaining > 0 AND b.expires_at = min(x.next_exp))," \
+	"       min(x.next_exp)" \
+	"  FROM (SELECT source, sum(remaining) AS s, min(expires_at) AS next_exp" \
+	"          FROM innotrue.credit_batches WHERE " OWNER_COL " = $1 AND remaining > 0" \
+	"           AND (expires_at IS NULL OR expires_at > now()) GROUP BY source) AS x"
+
+static CreditQuery q_balance_user = {BALANCE_SQL("user_id"), 1, {UUIDOID}};
+static CreditQuery q_balance_org = {BALANCE_SQL("organization_id"), 1, {UUIDOID}};
+
+
+
+/* A granted batch and its grant entry; OWNER_COL as in LOCK_SPENDABLE_SQL. */
+#define GRANT_SQL(OWNER_COL) \
+	"WITH b AS (INSERT INTO innotrue.credit_batches (" OWNER_COL ", source, amount, remaining, expires_at, idempotency_key)" \
+	"           VALUES ($1, $2, $3, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, amount)," \
+	" l AS (INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount) SELECT id, 'grant', amount FROM b)" \
+	" SELECT id FROM b"
+
+static CreditQuery q_grant_user = {GRANT_SQL("user_id"), 5, {UUIDOID, TEXTOID, INT8OID, TIMESTAMPTZOID, TEXTOID}};
+static CreditQuery q_grant_org = {GRANT_SQL("organization_id"), 5, {UUIDOID, TEXTOID, INT8OID, TIMESTAMPTZOID, TEXTOID}};
+
+
+
+static CreditQuery q_grant_replay = {
+	"SELECT id, coalesce(user_id, organization_id) = $1 AND source = $2 AND amount = $3"
+	"           AND expires_at IS NOT DISTINCT FROM $4"
+	"  FROM innotrue.credit_batches WHERE idempotency_key = $5",
+	5, {UUIDOID, TEXTOID, INT8OID, TIMESTAMPTZOID, TEXTOID}
+};
+
+static CreditQuery q_program = {
+	"SELECT p.is_active, p.min_plan_tier, p.credit_cost, p.default_program_plan_id,"
+	"       t.program_plan_id, t.credit_cost, t.id IS NOT NULL"
+	"  FROM innotrue.programs p"
+	"  LEFT JOIN innotrue.program_tier_plans t ON t.program_id = p.id AND t.tier_name = $2"
+	" WHERE p.id = $1",
+	2, {UUIDOID, TEXTOID}
+};
+
+static CreditQuery q_personal_tier = {
+	"SELECT pl.tier_level FROM innotrue.profiles p JOIN innotrue.plans pl ON pl.id = p.plan_id WHERE p.id = $1",
+	1, {UUIDOID}
+};
+
+static CreditQuery q_has_effective_tier = {
+	"SELECT to_regprocedure('innotrue.effective_plan_tier(uuid)') IS NOT NULL",
+	0, {0}
+};
+
+static CreditQuery q_effective_tier = {
+	"SELECT innotrue.effective_plan_tier($1)",
+	1, {UUIDOID}
+};
+
+static CreditQuery q_insert_enrollment = {
+	"INSERT INTO innotrue.client_enrollments (user_id, program_id, program_plan_id, tier_name)"
+	" VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, program_id) WHERE status IN ('active', 'paused') DO NOTHING"
+	" RETURNING id",
+	4, {UUIDOID, UUIDOID, UUIDOID, TEXTOID}
+};
+
+static CreditQuery q_program_allowance = {
+	"WITH b AS (INSERT INTO innotrue.credit_batches (user_id, source, amount, remaining, enrollment_id)"
+	"           SELECT $1, 'program_allowance', pp.credit_allowance, pp.credit_allowance, $2"
+	"             FROM innotrue.program_plans pp WHERE pp.id = $3 AND pp.credit_allowance > 0"
+	"           RETURNING id, amount)"
+	" INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount) SELECT id, 'grant', amount FROM b",
+	3, {UUIDOID, UUIDOID, UUIDOID}
+};
+
+static CreditQuery q_member = {
+	"SELECT status = 'active' FROM innotrue.organization_members WHERE organization_id = $1 AND user_id = $2",
+	2, {UUIDOID, UUIDOID}
+};
+
+static CreditQuery q_insert_sponsorship = {
+	"INSERT INTO innotrue.org_sponsored_enrollments (organization_id, enrollment_id, user_id, credits_charged)"
+	" VALUES ($1, $2, $3, $4)",
+	4, {UUIDOID, UUIDOID, UUIDOID, INT8OID}
+};
+
+static CreditQuery q_has_notify = {
+	"SELECT to_regprocedure('innotrue.notify(uuid,text,jsonb)') IS NOT NULL",
+	0, {0}
+};
+
+static CreditQuery q_notify = {
+	"SELECT innotrue.notify($1, 'credits_low', $2)",
+	2, {UUIDOID, JSONBOID}
+};
+
+static CreditQuery q_notify_direct = {
+	"INSERT INTO innotrue.notifications (user_id, type_id, title, body, payload)"
+	" SELECT $1, t.id, t.name, format('Your credit balance is %s, below %s.', $2->>'available', $2->>'threshold'), $2"
+	"   FROM innotrue.notification_types t WHERE t.key = 'credits_low' AND t.is_active",
+	2, {UUIDOID, JSONBOID}
+};
+
+/* ---------------------------------------------------------------------
+ * Index scans of configuration rows
+ * ---------------------------------------------------------------------
+ */
+
+/* The relations read by index scan; columns[0 .. nkeys-1] are the index keys. */
+typedef enum CreditRel
+{
+	REL_SETTINGS,
+	REL_PROFILES,
+	REL_PLANS,
+	REL_SERVICES,
+	REL_USER_TRACKS,
+	REL_TRACKS,
+	REL_TRACK_PRICES,
+	NUM_CREDIT_RELS
+} CreditRel;
+
+#define MAX_REL_COLS 5
+
+typedef struct CreditRelSpec
+{
+	const char *table;
+	const char *index;
+	int			nkeys;
+	const char *columns[MAX_REL_COLS];
+} CreditRelSpec;
+
+static const CreditRelSpec rel_specs[NUM_CREDIT_RELS] = {
+	{"system_settings", "system_settings_key_key", 1, {"key", "value"}},
+	{"profiles", "profiles_pkey", 1, {"id", "plan_id"}},
+	{"plans", "plans_pkey", 1, {"id", "credit_allowance", "tier_level"}},
+	{"credit_services", "credit_services_key_key", 1, {"key", "id", "category", "is_active", "credit_cost"}},
+	{"user_tracks", "user_tracks_user_track_key", 1, {"user_id", "track_id", "is_active"}},
+	{"tracks", "tracks_pkey", 1, {"id", "is_active"}},
+	{"credit_service_track_prices", "credit_service_track_prices_service_track_key", 2,
+	{"credit_service_id", "track_id", "credit_cost"}},
+};
+
+typedef struct CreditRelCache
+{
+	Oid			relid;
+	Oid			indexid;
+	AttrNumber	attnums[MAX_REL_COLS];
+	Oid			eqprocs[MAX_REL_COLS];
+	Oid			collations[MAX_REL_COLS];
+} CreditRelCache;
+
+static CreditRelCache rel_cache[NUM_CREDIT_RELS];
+static uint64 rel_cache_stamp = 0;
+
+/* An open index scan of one of the relations above. */
+typedef struct RelScan
+{
+	CreditRel	rel;
+	Relation	heap;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+} RelScan;
+
+/*
+ * rel_resolve
+ *	  Finds every relation, index and column above by name in schema innotrue,
+ *	  once per backend and again whenever the catalog generation moves.
+ */
+static void
+rel_resolve(void)
+{
+	uint64		current;
+
+	while ((current = innotrue_catalog_generation()) != rel_cache_stamp)
+	{
+		int			r;
+
+		for (r = 0; r < NUM_CREDIT_RELS; r++)
+		{
+			const CreditRelSpec *spec = &rel_specs[r];
+			CreditRelCache *rc = &rel_cache[r];
+			int			i;
+
+			rc->relid = innotrue_relation_oid(spec->table);
+			rc->indexid = innotrue_relation_oid(spec->index);
+			for (i = 0; i < MAX_REL_COLS && spec->columns[i] != NULL; i++)
+			{
+				Oid			typid;
+				int32		typmod;
+
+				rc->attnums[i] = get_attnum(rc->relid, spec->columns[i]);
+				if (rc->attnums[i] == InvalidAttrNumber)
+					ereport(ERROR,
+							(errcode(ERRCODE_UNDEFINED_COLUMN),
+							 errmsg("column \"%s.%s\" does not exist", spec->table, spec->columns[i]),
+							 errhint("The innotrue extension is incomplete; reinstall it.")));
+				get_atttypetypmodcoll(rc->relid, rc->attnums[i], &typid, &typmod, &rc->collations[i]);
+				rc->eqprocs[i] = (typid == TEXTOID) ? F_TEXTEQ : F_UUID_EQ;
+			}
+		}
+		rel_cache_stamp = current;
+	}
+}
+
+/*
+ * rel_begin
+ *	  Starts an index scan of rel for rows whose key columns equal keys[],
+ *	  under the statement's snapshot.
+ */
+static void
+rel_begin(RelScan *rs, CreditRel rel, const Datum *keys)
+{
+	ScanKeyData skeys[MAX_REL_COLS];
+	CreditRelCache *rc;
+	int			i;
+
+	for (;;)
+	{
+		rel_resolve();
+		rc = &rel_cache[rel];
+		/* Locking may process invalidations; start over if ours went stale. */
+		LockRelationOid(rc->relid, AccessShareLock);
+		LockRelationOid(rc->indexid, AccessShareLock);
+		if (rel_cache_stamp == innotrue_catalog_generation())
+			break;
+		UnlockRelationOid(rc->indexid, AccessShareLock);
+		UnlockRelationOid(rc->relid, AccessShareLock);
+	}
+	for (i = 0; i < rel_specs[rel].nkeys; i++)
+		ScanKeyEntryInitialize(&skeys[i], 0, rc->attnums[i], BTEqualStrategyNumber, InvalidOid,
+							   rc->collations[i], rc->eqprocs[i], keys[i]);
+	rs->rel = rel;
+	rs->heap = table_open(rc->relid, NoLock);
+	rs->scan = systable_beginscan(rs->heap, rc->indexid, true,
+								  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
+								  rel_specs[rel].nkeys, skeys);
+	rs->tuple = NULL;
+}
+
+/* rel_next: advances to the next matching row; false at the end. */
+static bool
+rel_next(RelScan *rs)
+{
+	rs->tuple = systable_getnext(rs->scan);
+	return HeapTupleIsValid(rs->tuple);
+}
+
+/* rel_get: column col (position in the relation's column list) of the current row. */
+static Datum
+rel_get(RelScan *rs, int col, bool *isnull)
+{
+	return heap_getattr(rs->tuple, rel_cache[rs->rel].attnums[col], RelationGetDescr(rs->heap), isnull);
+}
+
+/* rel_end: ends the scan (the lock is kept until the end of the transaction). */
+static void
+rel_end(RelScan *rs)
+{
+	systable_endscan(rs->scan);
+	table_close(rs->heap, NoLock);
+}
+
+/* ---------------------------------------------------------------------
+ * SPI helpers
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * run_query
+ *	  Executes a saved statement with the given arguments (nulls as in
+ *	  SPI: 'n' marks a NULL, NULL array = none) and returns SPI's result
+ *	  code. Prepares and keeps the plan (generic) on first use in the backend.
+ */
+static int
+run_query(CreditQuery *q, Datum *values, const char *nulls)
+{
+	int			rc;
+
+	if (q->plan == NULL)
+	{
+		/*
+		 * Always the generic plan: the statements are short, their best
+		 * plan does not depend on the values, and re-planning each call
+		 * (custom plans) would cost more than running them.
+		 */
+		SPIPlanPtr	plan = SPI_prepare_cursor(q->sql, q->nargs, q->argtypes,
+											  CURSOR_OPT_GENERIC_PLAN);
+
+		if (plan == NULL)
+			elog(ERROR, "innotrue credits: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "innotrue credits: SPI_keepplan failed");
+		q->plan = plan;
+	}
+	rc = SPI_execute_plan(q->plan, values, nulls, false, 0);
+	if (rc < 0)
+		elog(ERROR, "innotrue credits: SPI_execute_plan failed: %s", SPI_result_code_string(rc));
+	return rc;
+}
+
+/* col: the value of column n (1-based) of result row r, and whether it is NULL. */
+static Datum
+col(int r, int n, bool *isnull)
+{
+	return SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, n, isnull);
+}
+
+/* col_notnull: like col for a column the statement never returns NULL. */
+static Datum
+col_notnull(int r, int n)
+{
+	bool		isnull;
+	Datum		d = col(r, n, &isnull);
+
+	if (isnull)
+		elog(ERROR, "innotrue credits: unexpected NULL in column %d", n);
+	return d;
+}
+
+/* copy_uuid: a palloc'd copy of a uuid datum (SPI tuples do not outlive the next query). */
+static Datum
+copy_uuid(Datum d)
+{
+	pg_uuid_t  *u = palloc(sizeof(pg_uuid_t));
+
+	memcpy(u, DatumGetUUIDP(d), sizeof(pg_uuid_t));
+	return UUIDPGetDatum(u);
+}
+
+/* uuid_text: the canonical text of a uuid datum, for messages. */
+static char *
+uuid_text(Datum d)
+{
+	return DatumGetCString(DirectFunctionCall1(uuid_out, d));
+}
+
+/* uuid_array / int8_array: one-dimensional arrays for the unnest() statements. */
+static Datum
+uuid_array(Datum *elems, int n)
+{
+	return PointerGetDatum(construct_array(elems, n, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR));
+}
+
+static Datum
+int8_array(Datum *elems, int n)
+{
+	return PointerGetDatum(construct_array(elems, n, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* jsonb_from_cstring: parses a JSON text into a jsonb datum. */
+static Datum
+jsonb_from_cstring(const char *s)
+{
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(s));
+}
+
+/* ---------------------------------------------------------------------
+ * Owners, settings, prices
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * setting_text
+ *	  The value of a system setting as text (value #>> '{}'), or NULL when
+ *	  the setting is missing.
+ */
+static char *
+setting_text(const char *key)
+{
+	RelScan		rs;
+	Datum		k = CStringGetTextDatum(key);
+	char	   *result = NULL;
+	bool		isnull;
+
+	rel_begin(&rs, REL_SETTINGS, &k);
+	if (rel_next(&rs))
+	{
+		Datum		value = rel_get(&rs, 1, &isnull);
+
+		if (!isnull)
+		{
+			Datum		path = PointerGetDatum(construct_empty_array(TEXTOID));
+			Datum		t = DirectFunctionCall2(jsonb_extract_path_text, value, path);
+
+			result = TextDatumGetCString(t);
+		}
+	}
+	rel_end(&rs);
+	return result;
+}
+
+/* setting_int8: a numeric system setting, or dflt when it is missing. */
+static int64
+setting_int8(const char *key, int64 dflt)
+{
+	char	   *v = setting_text(key);
+
+	if (v == NULL)
+		return dflt;
+	return DatumGetInt64(DirectFunctionCall1(int8in, CStringGetDatum(v)));
+}
+
+/*
+ * load_settings
+ *	  Reads the platform time zone, the AI monthly cap and the low-balance
+ *	  threshold from system_settings (missing settings: UTC, no cap, none).
+ */
+static void
+load_settings(CreditSettings *s)
+{
+	s->timezone = setting_text("default_timezone");
+	if (s->timezone == NULL)
+		s->timezone = "UTC";
+	s->ai_limit = setting_int8("ai_monthly_credit_limit", -1);
+	s->low_threshold = setting_int8("credits_low_threshold", -1);
+}
+
+/*
+ * plan_allowance_of
+ *	  The monthly credit allowance of a user's plan, or -1 when no profile
+ *	  has this id.
+ */
+static int64
+plan_allowance_of(Datum user_id)
+{
+	RelScan		rs;
+	bool		isnull;
+	Datum		plan_id = (Datum) 0;
+	bool		found;
+	int64		allowance = 0;
+
+	rel_begin(&rs, REL_PROFILES, &user_id);
+	found = rel_next(&rs);
+	if (found)
+		plan_id = copy_uuid(rel_get(&rs, 1, &isnull));
+	rel_end(&rs);
+	if (!found)
+		return -1;
+	rel_begin(&rs, REL_PLANS, &plan_id);
+	if (rel_next(&rs))
+		allowance = DatumGetInt32(rel_get(&rs, 1, &isnull));
+	rel_end(&rs);
+	return allowance;
+}
+
+/*
+ * user_allowance
+ *	  Returns the monthly credit allowance of the user's plan; an unknown user
+ *	  is an error (foreign_key_violation: the id names no profile).
+ */
+static int64
+user_allowance(Datum user_id)
+{
+	int64		allowance = plan_allowance_of(user_id);
+
+	if (allowance < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown user %s", uuid_text(user_id)),
+				 errdetail("No row of innotrue.profiles has this id.")));
+	return allowance;
+}
+
+/*
+ * resolve_owner
+ *	  Decides whether an owner id is a user or an organization (grant_credits
+ *	  and credit_balance accept both); unknown ids are an error.
+ */
+static CreditOwner
+resolve_owner(Datum id)
+{
+	CreditOwner o;
+	Datum		args[1] = {id};
+
+	o.id = id;
+	o.is_org = false;
+	if (plan_allowance_of(id) >= 0)
+		return o;
+	run_query(&q_org, args, NULL);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown credit owner %s", uuid_text(id)),
+				 errdetail("The id is neither a profile nor an organization.")));
+	o.is_org = true;
+	return o;
+}
+
+/* track_active: whether a track exists and is active. */
+static bool
+track_active(Datum track_id)
+{
+	RelScan		rs;
+	bool		isnull;
+	bool		active = false;
+
+	rel_begin(&rs, REL_TRACKS, &track_id);
+	if (rel_next(&rs))
+		active = DatumGetBool(rel_get(&rs, 1, &isnull));
+	rel_end(&rs);
+	return active;
+}
+
+/*
+ * track_price
+ *	  The lowest price of a service for the user's active memberships of
+ *	  active tracks that price it; dflt when none does.
+ */
+static int64
+track_price(Datum service_id, Datum user_id, int64 dflt)
+{
+	RelScan		memberships;
+	int64		best = dflt;
+	bool		isnull;
+
+	rel_begin(&memberships, REL_USER_TRACKS, &user_id);
+	while (rel_next(&memberships))
+	{
+		Datum		keys[2];
+		RelScan		price;
+
+		if (!DatumGetBool(rel_get(&memberships, 2, &isnull)))
+			continue;
+		keys[0] = service_id;
+		keys[1] = copy_uuid(rel_get(&memberships, 1, &isnull));
+		if (!track_active(keys[1]))
+			continue;
+		rel_begin(&price, REL_TRACK_PRICES, keys);
+		if (rel_next(&price))
+			best = Min(best, (int64) DatumGetInt32(rel_get(&price, 2, &isnull)));
+		rel_end(&price);
+	}
+	rel_end(&memberships);
+	return best;
+}
+
+/*
+ * service_charge
+ *	  Prices quantity units of a credit service for a user: the lowest of the
+ *	  standard cost and the prices of the user's active tracks, times quantity.
+ *	  Unknown or inactive services and non-positive quantities are errors.
+ */
+static CreditCharge
+service_charge(text *service_key, Datum user_id, int32 quantity)
+{
+	CreditCharge c;
+	char	   *key = text_to_cstring(service_key);
+	RelScan		rs;
+	bool		isnull;
+	bool		found;
+	bool		active = false;
+	int64		unit = 0;
+
+	if (quantity <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("quantity of service %s must be positive", key),
+				 errdetail("Got %d.", quantity)));
+	memset(&c, 0, sizeof(c));
+	{
+		Datum		k = PointerGetDatum(service_key);
+
+		rel_begin(&rs, REL_SERVICES, &k);
+	}
+	found = rel_next(&rs);
+	if (found)
+	{
+		c.service_id = copy_uuid(rel_get(&rs, 1, &isnull));
+		c.is_ai = strcmp(TextDatumGetCString(rel_get(&rs, 2, &isnull)), "ai") == 0;
+		active = DatumGetBool(rel_get(&rs, 3, &isnull));
+		unit = DatumGetInt32(rel_get(&rs, 4, &isnull));
+	}
+	rel_end(&rs);
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown credit service %s", key),
+				 errhint("Credit services are listed in innotrue.credit_services.")));
+	if (!active)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("credit service %s is not active", key)));
+	c.has_service = true;
+	c.quantity = quantity;
+	unit = Min(unit, track_price(c.service_id, user_id, unit));
+	c.cost = unit * quantity;
+	return c;
+}
+
+/*
+ * ensure_plan_allowance
+ *	  Makes this month's plan allowance available: creates the user's
+ *	  plan_allowance batch for the current month (platform time zone) with
+ *	  its grant entry unless it exists. The partial unique index on
+ *	  (user_id, period_start) makes a concurrent creation wait and then do
+ *	  nothing, so the allowance exists exactly once per month.
+ */
+static void
+ensure_plan_allowance(Datum user_id, int64 allowance, const CreditSettings *s)
+{
+	Datum		args[3];
+
+	if (allowance <= 0)
+		return;
+	/* The common case, already there: an index probe instead of an INSERT attempt. */
+	args[0] = user_id;
+	args[1] = CStringGetTextDatum(s->timezone);
+	run_query(&q_has_plan_allowance, args, NULL);
+	if (SPI_processed > 0)
+		return;
+	args[1] = Int64GetDatum(allowance);
+	args[2] = CStringGetTextDatum(s->timezone);
+	run_query(&q_plan_allowance, args, NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * Batches: locking, planning, applying
+ * ---------------------------------------------------------------------
+ */
+
+/* source_rank: consumption rank of a batch source. */
+static int
+source_rank(const char *source)
+{
+	if (strcmp(source, "plan_allowance") == 0)
+		return 0;
+	if (strcmp(source, "program_allowance") == 0)
+		return 1;
+	return 2;
+}
+
+/*
+ * spend_order
+ *	  qsort comparator of the consumption order: plan allowance, program
+ *	  allowance, the rest; then earliest expiry (no expiry last); then oldest;
+ *	  then batch id so the order is total.
+ */
+static int
+spend_order(const void *a, const void *b)
+{
+	const SpendableBatch *x = a;
+	const SpendableBatch *y = b;
+
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
+	if (x->has_expiry != y->has_expiry)
+		return x->has_expiry ? -1 : 1;
+	if (x->has_expiry && x->expires_at != y->expires_at)
+		return x->expires_at < y->expires_at ? -1 : 1;
+	if (x->created_at != y->created_at)
+		return x->created_at < y->created_at ? -1 : 1;
+	return DatumGetInt32(DirectFunctionCall2(uuid_cmp, x->id, y->id));
+}
+
+/*
+ * lock_spendable_batches
+ *	  Locks (FOR UPDATE, in id order) the owner's batches with credits left
+ *	  that are still valid after valid_after, and returns them sorted in
+ *	  consumption order. Locking in one order is what lets concurrent
+ *	  spenders of one owner queue instead of deadlocking or overspending.
+ */
+static SpendableBatch *
+lock_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n)
+{
+	Datum		args[2] = {owner.id, TimestampTzGetDatum(valid_after)};
+	SpendableBatch *rows;
+	uint64		i;
+
+	run_query(owner.is_org ? &q_lock_org_batches : &q_lock_user_batches, args, NULL);
+	*n = (int) SPI_processed;
+	rows = palloc0(sizeof(SpendableBatch) * Max(*n, 1));
+	for (i = 0; i < SPI_processed; i++)
+	{
+		bool		isnull;
+		Datum		exp;
+		char	   *source = TextDatumGetCString(col_notnull(i, 2));
+
+		rows[i].id = copy_uuid(col_notnull(i, 1));
+		rows[i].rank = source_rank(source);
+		rows[i].remaining = DatumGetInt64(col_notnull(i, 3));
+		exp = col(i, 4, &isnull);
+		rows[i].has_expiry = !isnull;
+		rows[i].expires_at = isnull ? 0 : DatumGetTimestampTz(exp);
+		rows[i].created_at = DatumGetTimestampTz(col_notnull(i, 5));
+	}
+	qsort(rows, *n, sizeof(SpendableBatch), spend_order);
+	return rows;
+}
+
+/* batches_total: credits left in the given batches. */
+static int64
+batches_total(SpendableBatch *rows, int n)
+{
+	int64		total = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+		total += rows[i].remaining;
+	return total;
+}
+
+/*
+ * plan_spend
+ *	  Chooses which batches pay cost, in consumption order, all or nothing:
+ *	  raises the shortfall error (available vs needed) when the batches do
+ *	  not cover it, before anything was written.
+ */
+static SpendPlan
+plan_spend(SpendableBatch *rows, int n, int64 cost, const char *what)
+{
+	SpendPlan	p;
+	int64		need = cost;
+	int			i;
+
+	p.n = 0;
+	p.available = 0;
+	p.batch_ids = palloc(sizeof(Datum) * Max(n, 1));
+	p.amounts = palloc(sizeof(Datum) * Max(n, 1));
+	p.available = batches_total(rows, n);
+	if (p.available < cost)
+		ereport(ERROR,
+				(errcode(ERRCODE_CREDITS_SHORTFALL),
+				 errmsg("insufficient credits for %s", what),
+				 errdetail("Available %lld, needed %lld, short by %lld.",
+						   (long long) p.available, (long long) cost,
+						   (long long) (cost - p.available))));
+	for (i = 0; i < n && need > 0; i++)
+	{
+		int64		take = Min(rows[i].remaining, need);
+
+		p.batch_ids[p.n] = rows[i].id;
+		p.amounts[p.n] = Int64GetDatum(take);
+		p.n++;
+		need -= take;
+	}
+	return p;
+}
+
+/*
+ * negate_amounts
+ *	  Returns a copy of an amounts array with every element negated (a spend
+ *	  is recorded as negative ledger amounts).
+ */
+static Datum *
+negate_amounts(Datum *amounts, int n)
+{
+	Datum	   *out = palloc(sizeof(Datum) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < n; i++)
+		out[i] = Int64GetDatum(-DatumGetInt64(amounts[i]));
+	return out;
+}
+
+/*
+ * apply_entries
+ *	  Adds the signed amounts to the batches' remaining and writes one ledger
+ *	  entry of entry_type per batch, all under deduction_id (the caller holds
+ *	  the batch locks). service_id and reference may be (Datum) 0 for NULL.
+ */
+static void
+apply_entries(Datum *batch_ids, Datum *signed_amounts, int n, const char *entry_type,
+			  Datum deduction_id, Datum service_id, Datum reference)
+{
+	Datum		args[6];
+	char		nulls[7] = "      ";
+
+	if (n == 0)
+		return;
+	args[0] = uuid_array(batch_ids, n);
+	args[1] = int8_array(signed_amounts, n);
+	args[2] = CStringGetTextDatum(entry_type);
+	args[3] = deduction_id;
+	args[4] = service_id;
+	args[5] = reference;
+	if (service_id == (Datum) 0)
+		nulls[4] = 'n';
+	if (reference == (Datum) 0)
+		nulls[5] = 'n';
+	run_query(&q_apply_entries, args, nulls);
+}
+
+/*
+ * lock_batch_ids
+ *	  Locks the given batches in id order (FOR UPDATE) before credits are
+ *	  given back to them, keeping the single lock order of this file.
+ */
+static void
+lock_batch_ids(Datum *batch_ids, int n)
+{
+	Datum		args[1];
+
+	if (n == 0)
+		return;
+	args[0] = uuid_array(batch_ids, n);
+	run_query(&q_lock_batch_ids, args, NULL);
+}
+
+/*
+ * datum_array_elems
+ *	  Deconstructs a uuid[] or bigint[] column into palloc'd Datums (copied
+ *	  out of the SPI tuple).
+ */
+static Datum *
+datum_array_elems(Datum arr, Oid elemtype, int *n)
+{
+	ArrayType  *a = DatumGetArrayTypePCopy(arr);
+	Datum	   *elems;
+	bool	   *nulls;
+
+	if (elemtype == UUIDOID)
+		deconstruct_array(a, UUIDOID, UUID_LEN, false, TYPALIGN_CHAR, &elems, &nulls, n);
+	else
+		deconstruct_array(a, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, n);
+	return elems;
+}
+
+/* ---------------------------------------------------------------------
+ * AI cap and low-balance notification
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * ai_take
+ *	  Counts an ai-category spend in this month's platform AI counter, refusing
+ *	  it (configuration_limit_exceeded) when the counter would pass
+ *	  system_settings.ai_monthly_credit_limit. Returns the counter's month.
+ */
+static Datum
+ai_take(const CreditSettings *s, int64 cost)
+{
+	Datum		args[3];
+
+	if (s->ai_limit >= 0 && cost > s->ai_limit)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("platform monthly AI credit limit reached"),
+				 errdetail("The request costs %lld credits; the limit is %lld per month.",
+						   (long long) cost, (long long) s->ai_limit)));
+	args[0] = CStringGetTextDatum(s->timezone);
+	args[1] = Int64GetDatum(cost);
+	args[2] = Int64GetDatum(s->ai_limit);
+	run_query(&q_ai_take, args, NULL);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONFIGURATION_LIMIT_EXCEEDED),
+				 errmsg("platform monthly AI credit limit reached"),
+				 errdetail("The request costs %lld credits; system_settings.ai_monthly_credit_limit is %lld.",
+						   (long long) cost, (long long) s->ai_limit)));
+	return col_notnull(0, 1);
+}
+
+/* ai_give_back: removes a refunded or released AI spend from its month's counter. */
+static void
+ai_give_back(Datum period, int64 cost)
+{
+	Datum		args[2] = {period, Int64GetDatum(cost)};
+
+	run_query(&q_ai_give_back, args, NULL);
+}
+
+/* ai_defer: remembers an AI give-back for settle_ai (see AiDebts). */
+static void
+ai_defer(AiDebts *d, Datum period, int64 cost)
+{
+	if (d->n == d->cap)
+	{
+		d->cap = Max(8, d->cap * 2);
+		d->periods = d->periods ? repalloc(d->periods, sizeof(Datum) * d->cap) : palloc(sizeof(Datum) * d->cap);
+		d->costs = d->costs ? repalloc(d->costs, sizeof(int64) * d->cap) : palloc(sizeof(int64) * d->cap);
+	}
+	d->periods[d->n] = period;
+	d->costs[d->n] = cost;
+	d->n++;
+}
+
+/* settle_ai: applies the deferred AI give-backs, once the call holds all its batch locks. */
+static void
+settle_ai(AiDebts *d)
+{
+	int			i;
+
+	for (i = 0; i < d->n; i++)
+		ai_give_back(d->periods[i], d->costs[i]);
+	d->n = 0;
+}
+
+/*
+ * notify_if_low
+ *	  Queues one credits_low notification when a user's available balance
+ *	  crosses from >= threshold to below it (once per crossing: the next one
+ *	  needs the balance to be back at or above the threshold first). Uses
+ *	  innotrue.notify() when installed, else inserts the notification.
+ */
+static void
+notify_if_low(CreditOwner owner, const CreditSettings *s, int64 before, int64 after)
+{
+	Datum		args[2];
+	char	   *payload;
+
+	if (owner.is_org || s->low_threshold < 0)
+		return;
+	if (!(before >= s->low_threshold && after < s->low_threshold))
+		return;
+	payload = psprintf("{\"available\": %lld, \"threshold\": %lld}",
+					   (long long) after, (long long) s->low_threshold);
+	args[0] = owner.id;
+	args[1] = jsonb_from_cstring(payload);
+	run_query(&q_has_notify, NULL, NULL);
+	if (DatumGetBool(col_notnull(0, 1)))
+		run_query(&q_notify, args, NULL);
+	else
+		run_query(&q_notify_direct, args, NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * Holds
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * give_back_hold
+ *	  Returns a locked, open hold's credits to its batches (release entries)
+ *	  and sets its status (released or expired); its AI count is given back
+ *	  through debts (settled by the caller after its last batch lock).
+ */
+static void
+give_back_hold(Datum hold_id, const char *new_status, AiDebts *debts)
+{
+	Datum		args[2] = {hold_id, (Datum) 0};
+	Datum	   *ids;
+	Datum	   *amts;
+	int			n;
+	int			m;
+	bool		isnull;
+	Datum		ai_period;
+	int64		cost;
+
+	run_query(&q_lock_hold, args, NULL);
+	if (SPI_processed == 0)
+		return;
+	ai_period = col(0, 7, &isnull);
+	cost = DatumGetInt64(col_notnull(0, 6));
+	ids = datum_array_elems(col_notnull(0, 9), UUIDOID, &n);
+	amts = datum_array_elems(col_notnull(0, 10), INT8OID, &m);
+	lock_batch_ids(ids, n);
+	apply_entries(ids, amts, n, "release", hold_id, (Datum) 0, (Datum) 0);
+	if (!isnull)
+		ai_defer(debts, ai_period, cost);
+	args[1] = CStringGetTextDatum(new_status);
+	run_query(&q_set_hold_status, args, NULL);
+}
+
+/*
+ * expire_holds
+ *	  Locks the open holds past their expiry (of one user, or all when
+ *	  user_id is 0) in id order, then gives each back. Returns how many. All
+ *	  holds are locked before any batch, keeping the hold -> batch lock order;
+ *	  AI give-backs go to debts.
+ */
+static int
+expire_holds(Datum user_id, AiDebts *debts)
+{
+	Datum		args[1] = {user_id};
+	Datum	   *holds;
+	int			n;
+	int			i;
+
+	if (user_id != (Datum) 0)
+		run_query(&q_expired_holds, args, NULL);
+	else
+		run_query(&q_all_expired_holds, NULL, NULL);
+	n = (int) SPI_processed;
+	if (n == 0)
+		return 0;
+	holds = palloc(sizeof(Datum) * n);
+	for (i = 0; i < n; i++)
+		holds[i] = copy_uuid(col_notnull(i, 1));
+	for (i = 0; i < n; i++)
+		give_back_hold(holds[i], "expired", debts);
+	return n;
+}
+
+/* ---------------------------------------------------------------------
+ * Idempotency
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * idem_claim
+ *	  Claims an idempotency key for (operation, owner). Returns NULL when the
+ *	  key is new (the caller proceeds and stores its result with idem_store),
+ *	  else the stored result of the first call. A concurrent first call with
+ *	  the same key makes this wait until it commits or rolls back. The same
+ *	  key with another request is an error.
+ */
+static Jsonb *
+idem_claim(const char *operation, Datum owner_id, text *key, Datum request)
+{
+	Datum		args[4] = {CStringGetTextDatum(operation), owner_id, PointerGetDatum(key), request};
+	bool		isnull;
+	Datum		result;
+
+	run_query(&q_idem_claim, args, NULL);
+	if (SPI_processed > 0)
+		return NULL;
+	run_query(&q_idem_lookup, args, NULL);
+	if (SPI_processed == 0)
+		elog(ERROR, "innotrue credits: idempotency key vanished");
+	if (!DatumGetBool(col_notnull(0, 1)))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("idempotency key %s was already used for another request", text_to_cstring(key)),
+				 errdetail("A %s with this key and a different service, quantity, reference or timeout exists.", operation),
+				 errhint("Use a new key for a new request.")));
+	result = col(0, 2, &isnull);
+	if (isnull)
+		elog(ERROR, "innotrue credits: idempotency key %s has no stored result", text_to_cstring(key));
+	return DatumGetJsonbPCopy(result);
+}
+
+/* idem_store: records the outcome of a keyed operation. */
+static void
+idem_store(const char *operation, Datum owner_id, text *key, Datum result)
+{
+	Datum		args[4] = {CStringGetTextDatum(operation), owner_id, PointerGetDatum(key), result};
+
+	run_query(&q_idem_store, args, NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * Spending
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * spend
+ *	  The core of every spend: locks the owner's spendable batches (valid
+ *	  after valid_after), plans the charge all or nothing, counts AI spends,
+ *	  writes the deduction (or hold) and its ledger entries and notifies on a
+ *	  low-balance crossing. Returns the deduction JSON, or the hold id as a
+ *	  uuid Datum when hold_expires is given (non-zero).
+ */
+static Datum
+spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const char *kind,
+	  Datum reference, TimestampTz hold_expires, const char *what, AiDebts *debts)
+{
+	SpendableBatch *rows;
+	SpendPlan	p;
+	int			n;
+	Datum		ai_period = (Datum) 0;
+	Datum		id;
+	Datum		result = (Datum) 0;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+
+	rows = lock_spendable_batches(owner, hold_expires != 0 ? hold_expires : now, &n);
+	if (batches_total(rows, n) < c->cost)
+	{
+		/*
+		 * Batches committed while we waited for a lock (a refund, a grant, an
+		 * enrollment's program allowance) were not in the locking statement's
+		 * snapshot; a second statement sees and locks them too.
+		 */
+		rows = lock_spendable_batches(owner, hold_expires != 0 ? hold_expires : now, &n);
+	}
+	p = plan_spend(rows, n, c->cost, what);
+	settle_ai(debts);
+	if (c->is_ai)
+		ai_period = ai_take(s, c->cost);
+
+	if (hold_expires != 0)
+	{
+		Datum		args[9];
+		char		nulls[10] = "         ";
+
+		args[0] = owner.id;
+		args[1] = c->service_id;
+		args[2] = Int32GetDatum(c->quantity);
+		args[3] = Int64GetDatum(c->cost);
+		args[4] = uuid_array(p.batch_ids, p.n);
+		args[5] = int8_array(p.amounts, p.n);
+		args[6] = ai_period;
+		args[7] = TimestampTzGetDatum(hold_expires);
+		args[8] = reference;
+		if (ai_period == (Datum) 0)
+			nulls[6] = 'n';
+		if (reference == (Datum) 0)
+			nulls[8] = 'n';
+		run_query(&q_insert_hold, args, nulls);
+		id = copy_uuid(col_notnull(0, 1));
+		result = id;
+		apply_entries(p.batch_ids, negate_amounts(p.amounts, p.n), p.n, "hold", id, c->service_id, reference);
+	}
+	else
+	{
+		Datum		args[11];
+		char		nulls[12] = "           ";
+
+		args[0] = (Datum) 0;
+		nulls[0] = 'n';
+		args[1] = owner.is_org ? (Datum) 0 : owner.id;
+		args[2] = owner.is_org ? owner.id : (Datum) 0;
+		nulls[owner.is_org ? 1 : 2] = 'n';
+		args[3] = CStringGetTextDatum(kind);
+		args[4] = c->has_service ? c->service_id : (Datum) 0;
+		if (!c->has_service)
+			nulls[4] = 'n';
+		args[5] = Int32GetDatum(c->quantity);
+		args[6] = Int64GetDatum(c->cost);
+		args[7] = uuid_array(p.batch_ids, p.n);
+		args[8] = int8_array(p.amounts, p.n);
+		args[9] = ai_period;
+		if (ai_period == (Datum) 0)
+			nulls[9] = 'n';
+		args[10] = reference;
+		if (reference == (Datum) 0)
+			nulls[10] = 'n';
+		run_query(&q_insert_deduction, args, nulls);
+		id = copy_uuid(col_notnull(0, 1));
+		result = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
+		apply_entries(p.batch_ids, negate_amounts(p.amounts, p.n), p.n, "deduct", id,
+					  c->has_service ? c->service_id : (Datum) 0, reference);
+	}
+	notify_if_low(owner, s, p.available, p.available - c->cost);
+	return result;
+}
+
+/*
+ * prepare_user
+ *	  What every operation on a user's credits does before locking batches
+ *	  (the caller checked the user with user_allowance): makes this month's
+ *	  plan allowance available and returns the user's expired holds.
+ */
+static CreditOwner
+prepare_user(Datum user_id, int64 allowance, const CreditSettings *s, AiDebts *debts)
+{
+	CreditOwner owner;
+
+	owner.id = user_id;
+	owner.is_org = false;
+	ensure_plan_allowance(user_id, allowance, s);
+	expire_holds(user_id, debts);
+	return owner;
+}
+
+/* service_request: the normalised request JSON of a keyed deduct/reserve, compared on repeats. */
+static Datum
+service_request(text *service_key, int32 quantity, Datum reference, const char *timeout)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"service\": ");
+	escape_json(&buf, text_to_cstring(service_key));
+	appendStringInfo(&buf, ", \"quantity\": %d, \"reference\": %s", quantity,
+					 reference == (Datum) 0 ? "null" : JsonbToCString(NULL, &DatumGetJsonbP(reference)->root, 0));
+	if (timeout != NULL)
+	{
+		appendStringInfoString(&buf, ", \"timeout\": ");
+		escape_json(&buf, timeout);
+	}
+	appendStringInfoChar(&buf, '}');
+	return jsonb_from_cstring(buf.data);
+}
+
+/* require_arg: raises null_value_not_allowed for a NULL required argument. */
+static void
+require_arg(FunctionCallInfo fcinfo, int n, const char *name)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", name)));
+}
+
+/* check_reference: a reference must be a JSON object (it is stored in object-only columns). */
+static Datum
+check_reference(FunctionCallInfo fcinfo, int n)
+{
+	Jsonb	   *j;
+
+	if (PG_ARGISNULL(n))
+		return (Datum) 0;
+	j = PG_GETARG_JSONB_P(n);
+	if (!JB_ROOT_IS_OBJECT(j))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("reference must be a JSON object")));
+	return PointerGetDatum(j);
+}
+
+/*
+ * innotrue_deduct_credits
+ *	  deduct_credits(user_id, service_key, quantity, idempotency_key, reference)
+ *	  -> jsonb: spends the service's price from the user's credits, all or
+ *	  nothing; a repeated key returns the first result.
+ */
+Datum
+innotrue_deduct_credits(PG_FUNCTION_ARGS)
+{
+	Datum		user_id;
+	text	   *service_key;
+	text	   *key = NULL;
+	Datum		reference;
+	Datum		request = (Datum) 0;
+	CreditSettings s;
+	CreditCharge c;
+	CreditOwner owner;
+	Datum		result;
+	int64		allowance;
+	AiDebts		debts = {0};
+
+	require_arg(fcinfo, 0, "user_id");
+	require_arg(fcinfo, 1, "service_key");
+	require_arg(fcinfo, 2, "quantity");
+	user_id = PG_GETARG_DATUM(0);
+	service_key = PG_GETARG_TEXT_PP(1);
+	reference = check_reference(fcinfo, 4);
+	if (!PG_ARGISNULL(3))
+		key = PG_GETARG_TEXT_PP(3);
+
+	SPI_connect();
+	load_settings(&s);
+	allowance = user_allowance(user_id);
+	if (key != NULL)
+	{
+		Jsonb	   *first;
+
+		request = service_request(service_key, PG_GETARG_INT32(2), reference, NULL);
+		first = idem_claim("deduct", user_id, key, request);
+		if (first != NULL)
+		{
+			result = SPI_datumTransfer(PointerGetDatum(first), false, -1);
+			SPI_finish();
+			PG_RETURN_DATUM(result);
+		}
+	}
+	owner = prepare_user(user_id, allowance, &s, &debts);
+	c = service_charge(service_key, user_id, PG_GETARG_INT32(2));
+	result = spend(owner, &s, &c, "service", reference, 0, text_to_cstring(service_key), &debts);
+	if (key != NULL)
+		idem_store("deduct", user_id, key, result);
+	result = SPI_datumTransfer(result, false, -1);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * innotrue_reserve_credits
+ *	  reserve_credits(user_id, service_key, quantity, hold_timeout,
+ *	  idempotency_key, reference) -> hold id: takes the price into a hold that
+ *	  lasts hold_timeout, drawing only from batches valid for the whole hold.
+ */
+Datum
+innotrue_reserve_credits(PG_FUNCTION_ARGS)
+{
+	Datum		user_id;
+	text	   *service_key;
+	text	   *key = NULL;
+	Datum		reference;
+	Interval   *timeout;
+	Interval	zero;
+	CreditSettings s;
+	CreditCharge c;
+	CreditOwner owner;
+	Datum		expires;
+	Datum		hold_id;
+	char	   *timeout_text;
+	int64		allowance;
+	AiDebts		debts = {0};
+
+	require_arg(fcinfo, 0, "user_id");
+	require_arg(fcinfo, 1, "service_key");
+	require_arg(fcinfo, 2, "quantity");
+	require_arg(fcinfo, 3, "hold_timeout");
+	user_id = PG_GETARG_DATUM(0);
+	service_key = PG_GETARG_TEXT_PP(1);
+	timeout = PG_GETARG_INTERVAL_P(3);
+	if (!PG_ARGISNULL(4))
+		key = PG_GETARG_TEXT_PP(4);
+	reference = check_reference(fcinfo, 5);
+	memset(&zero, 0, sizeof(zero));
+	timeout_text = DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(timeout)));
+	if (!DatumGetBool(DirectFunctionCall2(interval_gt, IntervalPGetDatum(timeout), IntervalPGetDatum(&zero))))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("hold_timeout must be positive"),
+				 errdetail("Got %s.", timeout_text)));
+	expires = DirectFunctionCall2(timestamptz_pl_interval,
+								  TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
+								  IntervalPGetDatum(timeout));
+
+	SPI_connect();
+	load_settings(&s);
+	allowance = user_allowance(user_id);
+	if (key != NULL)
+	{
+		Jsonb	   *first;
+		Datum		request = service_request(service_key, PG_GETARG_INT32(2), reference, timeout_text);
+
+		first = idem_claim("reserve", user_id, key, request);
+		if (first != NULL)
+		{
+			Datum		id;
+
+			id = DirectFunctionCall2(jsonb_object_field_text, JsonbPGetDatum(first),
+									 CStringGetTextDatum("hold_id"));
+			id = DirectFunctionCall1(uuid_in, CStringGetDatum(TextDatumGetCString(id)));
+			id = SPI_datumTransfer(id, false, UUID_LEN);
+			SPI_finish();
+			PG_RETURN_DATUM(id);
+		}
+	}
+	owner = prepare_user(user_id, allowance, &s, &debts);
+	c = service_charge(service_key, user_id, PG_GETARG_INT32(2));
+	hold_id = spend(owner, &s, &c, "hold", reference, DatumGetTimestampTz(expires), text_to_cstring(service_key), &debts);
+	if (key != NULL)
+		idem_store("reserve", user_id, key,
+				   jsonb_from_cstring(psprintf("{\"hold_id\": \"%s\"}", uuid_text(hold_id))));
+	hold_id = SPI_datumTransfer(hold_id, false, UUID_LEN);
+	SPI_finish();
+	PG_RETURN_DATUM(hold_id);
+}
+
+/*
+ * lock_open_hold
+ *	  Locks a hold and checks it can still be captured or released: unknown
+ *	  -> foreign_key_violation; not held, or past its expiry ->
+ *	  object_not_in_prerequisite_state (an expired hold is returned lazily).
+ *	  Leaves the hold's row as SPI's current result.
+ */
+static void
+lock_open_hold(Datum hold_id, const char *action)
+{
+	Datum		args[1] = {hold_id};
+	char	   *status;
+
+	run_query(&q_lock_hold, args, NULL);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown credit hold %s", uuid_text(hold_id))));
+	status = TextDatumGetCString(col_notnull(0, 1));
+	if (strcmp(status, "held") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("credit hold %s is %s and cannot be %s", uuid_text(hold_id), status, action)));
+	if (DatumGetBool(col_notnull(0, 2)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("credit hold %s has expired and cannot be %s", uuid_text(hold_id), action),
+				 errdetail("Its credits go back to the batches on the next operation on the user's credits.")));
+}
+
+/*
+ * innotrue_capture_hold
+ *	  capture_hold(hold_id) -> jsonb: turns an open hold into the deduction
+ *	  with the same id (release + capture ledger entries per batch).
+ */
+Datum
+innotrue_capture_hold(PG_FUNCTION_ARGS)
+{
+	Datum		hold_id = PG_GETARG_DATUM(0);
+	Datum		args[11];
+	char		nulls[12] = "           ";
+	Datum	   *ids;
+	Datum	   *amts;
+	int			n;
+	int			m;
+	bool		isnull;
+	Datum		result;
+
+	SPI_connect();
+	lock_open_hold(hold_id, "captured");
+	ids = datum_array_elems(col_notnull(0, 9), UUIDOID, &n);
+	amts = datum_array_elems(col_notnull(0, 10), INT8OID, &m);
+	args[0] = hold_id;
+	args[1] = copy_uuid(col_notnull(0, 3));
+	args[2] = (Datum) 0;
+	nulls[2] = 'n';
+	args[3] = CStringGetTextDatum("hold");
+	args[4] = copy_uuid(col_notnull(0, 4));
+	args[5] = col_notnull(0, 5);
+	args[6] = col_notnull(0, 6);
+	args[7] = uuid_array(ids, n);
+	args[8] = int8_array(amts, n);
+	args[9] = col(0, 7, &isnull);
+	if (isnull)
+		nulls[9] = 'n';
+	args[10] = col(0, 8, &isnull);
+	if (isnull)
+		nulls[10] = 'n';
+	else
+		args[10] = PointerGetDatum(DatumGetJsonbPCopy(args[10]));
+	lock_batch_ids(ids, n);
+	run_query(&q_insert_deduction, args, nulls);
+	result = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
+	apply_entries(ids, amts, n, "release", hold_id, args[4], (Datum) 0);
+	apply_entries(ids, negate_amounts(amts, n), n, "capture", hold_id, args[4], (Datum) 0);
+	args[1] = CStringGetTextDatum("captured");
+	run_query(&q_set_hold_status, args, NULL);
+	result = SPI_datumTransfer(result, false, -1);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * innotrue_release_hold
+ *	  release_hold(hold_id): gives an open hold's credits back.
+ */
+Datum
+innotrue_release_hold(PG_FUNCTION_ARGS)
+{
+	Datum		hold_id = PG_GETARG_DATUM(0);
+
+	AiDebts		debts = {0};
+
+	SPI_connect();
+	lock_open_hold(hold_id, "released");
+	give_back_hold(hold_id, "released", &debts);
+	settle_ai(&debts);
+	SPI_finish();
+	PG_RETURN_VOID();
+}
+
+/*
+ * innotrue_release_expired_holds
+ *	  release_expired_holds() -> integer: the sweep that returns every expired
+ *	  open hold (the same happens lazily per user).
+ */
+Datum
+innotrue_release_expired_holds(PG_FUNCTION_ARGS)
+{
+	int			n;
+	AiDebts		debts = {0};
+
+	SPI_connect();
+	n = expire_holds((Datum) 0, &debts);
+	settle_ai(&debts);
+	SPI_finish();
+	PG_RETURN_INT32(n);
+}
+
+/*
+ * innotrue_refund_credits
+ *	  refund_credits(deduction_id) -> jsonb: gives each batch of a deduction
+ *	  exactly what it gave (refund entries), once.
+ */
+Datum
+innotrue_refund_credits(PG_FUNCTION_ARGS)
+{
+	Datum		deduction_id = PG_GETARG_DATUM(0);
+	Datum		args[1] = {deduction_id};
+	Datum	   *ids;
+	Datum	   *amts;
+	int			n;
+	int			m;
+	bool		ai_null;
+	bool		svc_null;
+	Datum		ai_period;
+	Datum		service_id;
+	int64		cost;
+	Datum		batches;
+	Datum		result;
+
+	SPI_connect();
+	run_query(&q_lock_deduction, args, NULL);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown credit deduction %s", uuid_text(deduction_id))));
+	if (DatumGetBool(col_notnull(0, 1)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("credit deduction %s was already refunded", uuid_text(deduction_id)),
+				 errdetail("A deduction is refunded at most once.")));
+	ai_period = col(0, 2, &ai_null);
+	cost = DatumGetInt64(col_notnull(0, 3));
+	service_id = col(0, 4, &svc_null);
+	service_id = svc_null ? (Datum) 0 : copy_uuid(service_id);
+	ids = datum_array_elems(col_notnull(0, 5), UUIDOID, &n);
+	amts = datum_array_elems(col_notnull(0, 6), INT8OID, &m);
+	batches = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 7)));
+
+	lock_batch_ids(ids, n);
+	apply_entries(ids, amts, n, "refund", deduction_id, service_id, (Datum) 0);
+	if (!ai_null)
+		ai_give_back(ai_period, cost);
+	run_query(&q_mark_refunded, args, NULL);
+	result = jsonb_from_cstring(psprintf("{\"deduction_id\": \"%s\", \"refunded\": %lld, \"batches\": %s}",
+										 uuid_text(deduction_id), (long long) cost,
+										 JsonbToCString(NULL, &DatumGetJsonbP(batches)->root, 0)));
+	result = SPI_datumTransfer(result, false, -1);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * innotrue_credit_balance
+ *	  credit_balance(owner) -> (available, held, by_source, next_expiring_amount,
+ *	  next_expiring_at), computed from the owner's live batches through the
+ *	  partial spendable index, so its cost does not grow with the ledger.
+ */
+Datum
+innotrue_credit_balance(PG_FUNCTION_ARGS)
+{
+	Datum		id = PG_GETARG_DATUM(0);
+	Datum		args[1] = {id};
+	CreditOwner owner;
+	CreditSettings s;
+	TupleDesc	tupdesc;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+	HeapTuple	tuple;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "innotrue credits: credit_balance must return a record");
+	SPI_connect();
+	load_settings(&s);
+	owner = resolve_owner(id);
+	if (!owner.is_org)
+	{
+		AiDebts		debts = {0};
+
+		prepare_user(id, user_allowance(id), &s, &debts);
+		settle_ai(&debts);
+	}
+	run_query(owner.is_org ? &q_balance_org : &q_balance_user, args, NULL);
+	values[0] = col_notnull(0, 1);
+	values[2] = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
+	values[3] = col(0, 3, &nulls[3]);
+	values[4] = col(0, 4, &nulls[4]);
+	if (owner.is_org)
+		values[1] = Int64GetDatum(0);
+	else
+	{
+		int64		available = DatumGetInt64(values[0]);
+
+		run_query(&q_open_held, args, NULL);
+		values[1] = col_notnull(0, 1);
+		values[0] = Int64GetDatum(available);
+	}
+	tuple = heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls);
+	SPI_finish();
+	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+}
+
+/* grantable_source: whether grant_credits may create a batch of this source. */
+static bool
+grantable_source(const char *source)
+{
+	static const char *const sources[] = {"purchase", "grant", "org_purchase", "refund", "adjustment"};
+	int			i;
+
+	for (i = 0; i < lengthof(sources); i++)
+		if (strcmp(source, sources[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * innotrue_grant_credits
+ *	  grant_credits(owner, amount, source, expires_at, idempotency_key) -> batch
+ *	  id: a new batch with its grant entry; a repeated key returns the first
+ *	  batch when the request is the same and is refused otherwise.
+ */
+Datum
+innotrue_grant_credits(PG_FUNCTION_ARGS)
+{
+	Datum		args[5];
+	char		nulls[6] = "     ";
+	CreditOwner owner;
+	int64		amount;
+	char	   *source;
+	Datum		batch_id;
+
+	require_arg(fcinfo, 0, "owner");
+	require_arg(fcinfo, 1, "amount");
+	require_arg(fcinfo, 2, "source");
+	amount = PG_GETARG_INT64(1);
+	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
+	if (amount <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("amount of a credit grant must be positive"),
+				 errdetail("Got %lld for source %s.", (long long) amount, source)));
+	if (strcmp(source, "plan_allowance") == 0 || strcmp(source, "program_allowance") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source %s cannot be granted directly", source),
+				 errhint("Plan allowances are made available on first use in a month, program allowances on enrollment.")));
+	if (!grantable_source(source))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown credit source %s", source),
+				 errhint("Grantable sources: purchase, grant, org_purchase, refund, adjustment.")));
+	if (!PG_ARGISNULL(3) && PG_GETARG_TIMESTAMPTZ(3) <= GetCurrentTransactionStartTimestamp())
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("expires_at of a credit grant must be in the future"),
+				 errdetail("Source %s.", source)));
+
+	SPI_connect();
+	owner = resolve_owner(PG_GETARG_DATUM(0));
+	if ((strcmp(source, "purchase") == 0 && owner.is_org) ||
+		(strcmp(source, "org_purchase") == 0 && !owner.is_org))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("source %s does not fit owner %s", source, uuid_text(owner.id)),
+				 errdetail("purchase batches belong to users, org_purchase batches to organizations.")));
+	args[0] = owner.id;
+	args[1] = PG_GETARG_DATUM(2);
+	args[2] = Int64GetDatum(amount);
+	args[3] = PG_ARGISNULL(3) ? (Datum) 0 : PG_GETARG_DATUM(3);
+	args[4] = PG_ARGISNULL(4) ? (Datum) 0 : PG_GETARG_DATUM(4);
+	if (PG_ARGISNULL(3))
+		nulls[3] = 'n';
+	if (PG_ARGISNULL(4))
+		nulls[4] = 'n';
+	run_query(owner.is_org ? &q_grant_org : &q_grant_user, args, nulls);
+	if (SPI_processed == 0)
+	{
+		run_query(&q_grant_replay, args, nulls);
+		if (SPI_processed == 0 || !DatumGetBool(col_notnull(0, 2)))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("idempotency key %s was already used for another grant",
+							TextDatumGetCString(args[4]))));
+	}
+	batch_id = SPI_datumTransfer(col_notnull(0, 1), false, UUID_LEN);
+	SPI_finish();
+	PG_RETURN_DATUM(batch_id);
+}
+
+/* ---------------------------------------------------------------------
+ * Enrollment
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * effective_tier
+ *	  The user's effective plan tier: innotrue.effective_plan_tier() when
+ *	  installed (it includes org-sponsored plans), else the personal plan's.
+ */
+static int32
+effective_tier(Datum user_id)
+{
+	Datum		args[1] = {user_id};
+	bool		isnull;
+	Datum		d;
+
+	run_query(&q_has_effective_tier, NULL, NULL);
+	if (DatumGetBool(col_notnull(0, 1)))
+		run_query(&q_effective_tier, args, NULL);
+	else
+		run_query(&q_personal_tier, args, NULL);
+	if (SPI_processed == 0)
+		return 0;
+	d = col(0, 1, &isnull);
+	return isnull ? 0 : DatumGetInt32(d);
+}
+
+/*
+ * enroll
+ *	  The gating chain shared by enroll_in_program and sponsor_enrollment:
+ *	  program open, effective tier >= min_plan_tier, price and program plan
+ *	  from the tier (or the program), enrollment, deduction from the payer,
+ *	  program allowance. Returns the enrollment id; any error undoes it all.
+ */
+static Datum
+enroll(CreditOwner payer, Datum user_id, Datum program_id, text *tier, const CreditSettings *s,
+	   AiDebts *debts)
+{
+	Datum		args[4];
+	char		nulls[5] = "    ";
+	bool		isnull;
+	int32		min_tier;
+	int32		tier_level;
+	int64		cost;
+	Datum		plan_id;
+	bool		has_plan;
+	Datum		enrollment_id;
+	CreditCharge c;
+	char	   *program_text = uuid_text(program_id);
+
+	args[0] = program_id;
+	args[1] = tier ? PointerGetDatum(tier) : (Datum) 0;
+	if (tier == NULL)
+		nulls[1] = 'n';
+	run_query(&q_program, args, nulls);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown program %s", program_text)));
+	if (!DatumGetBool(col_notnull(0, 1)))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("program %s is not open for enrollment", program_text)));
+	if (tier != NULL && !DatumGetBool(col_notnull(0, 7)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("program %s has no tier %s", program_text, text_to_cstring(tier))));
+	min_tier = DatumGetInt32(col_notnull(0, 2));
+	if (tier != NULL)
+	{
+		cost = DatumGetInt32(col_notnull(0, 6));
+		plan_id = copy_uuid(col_notnull(0, 5));
+		has_plan = true;
+	}
+	else
+	{
+		cost = DatumGetInt32(col_notnull(0, 3));
+		plan_id = col(0, 4, &isnull);
+		has_plan = !isnull;
+		if (has_plan)
+			plan_id = copy_uuid(plan_id);
+	}
+
+	tier_level = effective_tier(user_id);
+	if (tier_level < min_tier)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("plan tier too low for program %s", program_text),
+				 errdetail("Effective plan tier %d, the program requires %d.", tier_level, min_tier)));
+
+	args[0] = user_id;
+	args[1] = program_id;
+	args[2] = has_plan ? plan_id : (Datum) 0;
+	args[3] = tier ? PointerGetDatum(tier) : (Datum) 0;
+	memcpy(nulls, "    ", 4);
+	if (!has_plan)
+		nulls[2] = 'n';
+	if (tier == NULL)
+		nulls[3] = 'n';
+	run_query(&q_insert_enrollment, args, nulls);
+	if (SPI_processed == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("user %s is already enrolled in program %s", uuid_text(user_id), program_text)));
+	enrollment_id = copy_uuid(col_notnull(0, 1));
+
+	if (cost > 0)
+	{
+		char	   *ref = psprintf("{\"program_id\": \"%s\", \"enrollment_id\": \"%s\", \"user_id\": \"%s\"%s%s%s}",
+								   program_text, uuid_text(enrollment_id), uuid_text(user_id),
+								   tier ? ", \"tier\": \"" : "", tier ? text_to_cstring(tier) : "", tier ? "\"" : "");
+
+		memset(&c, 0, sizeof(c));
+		c.quantity = 1;
+		c.cost = cost;
+		spend(payer, s, &c, "enrollment", jsonb_from_cstring(ref), 0,
+			  psprintf("enrollment in program %s", program_text), debts);
+	}
+	settle_ai(debts);
+	if (has_plan)
+	{
+		args[0] = user_id;
+		args[1] = enrollment_id;
+		args[2] = plan_id;
+		run_query(&q_program_allowance, args, NULL);
+	}
+	if (payer.is_org)
+	{
+		args[0] = payer.id;
+		args[1] = enrollment_id;
+		args[2] = user_id;
+		args[3] = Int64GetDatum(cost);
+		run_query(&q_insert_sponsorship, args, NULL);
+	}
+	return enrollment_id;
+}
+
+/*
+ * innotrue_enroll_in_program
+ *	  enroll_in_program(user_id, program_id, tier) -> enrollment id, paid from
+ *	  the user's own credits.
+ */
+Datum
+innotrue_enroll_in_program(PG_FUNCTION_ARGS)
+{
+	CreditSettings s;
+	CreditOwner payer;
+	Datum		id;
+	AiDebts		debts = {0};
+
+	require_arg(fcinfo, 0, "user_id");
+	require_arg(fcinfo, 1, "program_id");
+	SPI_connect();
+	load_settings(&s);
+	payer = prepare_user(PG_GETARG_DATUM(0), user_allowance(PG_GETARG_DATUM(0)), &s, &debts);
+	id = enroll(payer, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1),
+				PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2), &s, &debts);
+	id = SPI_datumTransfer(id, false, UUID_LEN);
+	SPI_finish();
+	PG_RETURN_DATUM(id);
+}
+
+/*
+ * innotrue_sponsor_enrollment
+ *	  sponsor_enrollment(organization_id, user_id, program_id, tier) ->
+ *	  enrollment id, paid from the organization's pool for an active member.
+ */
+Datum
+innotrue_sponsor_enrollment(PG_FUNCTION_ARGS)
+{
+	CreditSettings s;
+	CreditOwner payer;
+	Datum		args[2];
+	Datum		id;
+	AiDebts		debts = {0};
+
+	require_arg(fcinfo, 0, "organization_id");
+	require_arg(fcinfo, 1, "user_id");
+	require_arg(fcinfo, 2, "program_id");
+	SPI_connect();
+	load_settings(&s);
+	user_allowance(PG_GETARG_DATUM(1));
+	payer = resolve_owner(PG_GETARG_DATUM(0));
+	if (!payer.is_org)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown organization %s", uuid_text(PG_GETARG_DATUM(0)))));
+	args[0] = PG_GETARG_DATUM(0);
+	args[1] = PG_GETARG_DATUM(1);
+	run_query(&q_member, args, NULL);
+	if (SPI_processed == 0 || !DatumGetBool(col_notnull(0, 1)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("user %s is not an active member of organization %s",
+						uuid_text(args[1]), uuid_text(args[0]))));
+	id = enroll(payer, PG_GETARG_DATUM(1), PG_GETARG_DATUM(2),
+				PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3), &s, &debts);
+	id = SPI_datumTransfer(id, false, UUID_LEN);
+	SPI_finish();
+	PG_RETURN_DATUM(id);
+}

@@ -1,0 +1,204 @@
+-- innotrue: the credit ledger's operations (issue 6, docs/credits.md). The batches and the
+-- append-only ledger are in 54_credits.sql; this file adds what the operations keep on the side
+-- (deductions, holds, idempotency records, the platform AI counter) and declares the C functions
+-- of src/credits.c. Application roles never write any of these tables: every change goes through
+-- the SECURITY DEFINER functions below, which keep remaining = sum(ledger) for every batch.
+
+-- Deductions: one row per spend (a service, an enrollment, a captured hold). Refunds reverse
+-- exactly the batches recorded here.
+CREATE TABLE innotrue.credit_deductions (
+    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id           uuid REFERENCES innotrue.profiles (id) ON DELETE CASCADE,
+    organization_id   uuid REFERENCES innotrue.organizations (id) ON DELETE CASCADE,
+    kind              text NOT NULL
+        CONSTRAINT credit_deductions_kind_check CHECK (kind IN ('service', 'enrollment', 'hold')),
+    credit_service_id uuid REFERENCES innotrue.credit_services (id),
+    quantity          integer NOT NULL CONSTRAINT credit_deductions_quantity_check CHECK (quantity > 0),
+    cost              bigint NOT NULL CONSTRAINT credit_deductions_cost_check CHECK (cost >= 0),
+    batches           jsonb NOT NULL CONSTRAINT credit_deductions_batches_check CHECK (jsonb_typeof(batches) = 'array'),
+    ai_period         date,
+    reference         jsonb CONSTRAINT credit_deductions_reference_check CHECK (jsonb_typeof(reference) = 'object'),
+    refunded_at       timestamptz,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    updated_at        timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT credit_deductions_owner_check CHECK (num_nonnulls(user_id, organization_id) = 1)
+);
+SELECT innotrue.register_table('credit_deductions', '5', 'internal');
+CREATE INDEX credit_deductions_user_id_idx ON innotrue.credit_deductions (user_id);
+CREATE INDEX credit_deductions_organization_id_idx ON innotrue.credit_deductions (organization_id);
+CREATE INDEX credit_deductions_credit_service_id_idx ON innotrue.credit_deductions (credit_service_id);
+COMMENT ON TABLE innotrue.credit_deductions IS
+    'One row per spend of credits (deduct_credits, enroll_in_program, capture_hold); its id is the deduction_id of its ledger entries. Kind internal like credit_batches: the payer is a user or an organization.';
+COMMENT ON COLUMN innotrue.credit_deductions.kind IS
+    'service = deduct_credits; enrollment = enroll_in_program / sponsor_enrollment; hold = a captured hold (same id as the hold).';
+COMMENT ON COLUMN innotrue.credit_deductions.cost IS
+    'Credits spent: unit price (lowest of the standard and the user''s track prices) x quantity, or the program''s enrollment price.';
+COMMENT ON COLUMN innotrue.credit_deductions.batches IS
+    'JSON array [{"batch_id": uuid, "amount": n}, ...] in consumption order: where the cost was taken from; a refund gives exactly this back.';
+COMMENT ON COLUMN innotrue.credit_deductions.ai_period IS
+    'Month (platform time zone) whose AI counter this ai-category deduction was counted in; NULL for other categories.';
+COMMENT ON COLUMN innotrue.credit_deductions.refunded_at IS
+    'When refund_credits reversed the deduction; NULL = not refunded (a deduction is refunded at most once).';
+
+-- Holds: credits reserved for a later capture (e.g. until a calendar booking is confirmed).
+CREATE TABLE innotrue.credit_holds (
+    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id           uuid NOT NULL REFERENCES innotrue.profiles (id) ON DELETE CASCADE,
+    credit_service_id uuid NOT NULL REFERENCES innotrue.credit_services (id),
+    quantity          integer NOT NULL CONSTRAINT credit_holds_quantity_check CHECK (quantity > 0),
+    cost              bigint NOT NULL CONSTRAINT credit_holds_cost_check CHECK (cost >= 0),
+    batches           jsonb NOT NULL CONSTRAINT credit_holds_batches_check CHECK (jsonb_typeof(batches) = 'array'),
+    ai_period         date,
+    status            text NOT NULL DEFAULT 'held'
+        CONSTRAINT credit_holds_status_check CHECK (status IN ('held', 'captured', 'released', 'expired')),
+    expires_at        timestamptz NOT NULL,
+    reference         jsonb CONSTRAINT credit_holds_reference_check CHECK (jsonb_typeof(reference) = 'object'),
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    updated_at        timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT credit_holds_expires_at_check CHECK (expires_at > created_at)
+);
+SELECT innotrue.register_table('credit_holds', '5', 'user');
+CREATE INDEX credit_holds_user_id_idx ON innotrue.credit_holds (user_id);
+CREATE INDEX credit_holds_open_idx ON innotrue.credit_holds (user_id, expires_at) WHERE status = 'held';
+CREATE INDEX credit_holds_open_expiry_idx ON innotrue.credit_holds (expires_at) WHERE status = 'held';
+CREATE INDEX credit_holds_credit_service_id_idx ON innotrue.credit_holds (credit_service_id);
+COMMENT ON TABLE innotrue.credit_holds IS
+    'Credits reserved by reserve_credits: they left their batches (hold ledger entries, deduction_id = the hold id) and come back on release or expiry, or become the deduction with the same id on capture.';
+COMMENT ON COLUMN innotrue.credit_holds.batches IS
+    'JSON array [{"batch_id": uuid, "amount": n}, ...]: where the held credits were taken from.';
+COMMENT ON COLUMN innotrue.credit_holds.status IS
+    'held -> captured | released | expired. An open hold past expires_at is expired lazily by the next operation on the user''s credits, or by release_expired_holds().';
+COMMENT ON COLUMN innotrue.credit_holds.ai_period IS
+    'Month whose AI counter the hold was counted in (ai-category services); given back on release or expiry.';
+
+-- Idempotency records: the request and the outcome of every keyed operation.
+CREATE TABLE innotrue.credit_idempotency_keys (
+    id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    operation       text NOT NULL
+        CONSTRAINT credit_idempotency_keys_operation_check CHECK (operation IN ('deduct', 'reserve')),
+    owner_id        uuid NOT NULL,
+    idempotency_key text NOT NULL CONSTRAINT credit_idempotency_keys_key_check CHECK (btrim(idempotency_key) <> ''),
+    request         jsonb NOT NULL,
+    result          jsonb,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT credit_idempotency_keys_operation_owner_key UNIQUE (operation, owner_id, idempotency_key)
+);
+SELECT innotrue.register_table('credit_idempotency_keys', '5', 'internal');
+CREATE INDEX credit_idempotency_keys_owner_id_idx ON innotrue.credit_idempotency_keys (owner_id);
+COMMENT ON TABLE innotrue.credit_idempotency_keys IS
+    'The request and outcome of each deduct_credits / reserve_credits call made with an idempotency key: a repeat with the same request returns the stored outcome, a repeat with another request is refused. The row is written in the same transaction as the spend, so a rolled-back spend leaves no key behind.';
+COMMENT ON COLUMN innotrue.credit_idempotency_keys.owner_id IS
+    'User (profiles.id) the keyed operation was made for; a plain uuid because this bookkeeping table is internal.';
+COMMENT ON COLUMN innotrue.credit_idempotency_keys.request IS
+    'The normalised request (service key, quantity, reference, hold timeout); compared on a repeat.';
+COMMENT ON COLUMN innotrue.credit_idempotency_keys.result IS
+    'The outcome returned to the first caller (deduction JSON, or {"hold_id": ...}).';
+
+-- Platform AI counter: credits spent on ai-category services per month.
+CREATE TABLE innotrue.credit_ai_usage (
+    id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    period_start date NOT NULL UNIQUE CONSTRAINT credit_ai_usage_period_start_check CHECK (EXTRACT(DAY FROM period_start) = 1),
+    used         bigint NOT NULL DEFAULT 0 CONSTRAINT credit_ai_usage_used_check CHECK (used >= 0),
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    updated_at   timestamptz NOT NULL DEFAULT now()
+);
+SELECT innotrue.register_table('credit_ai_usage', '5', 'internal');
+COMMENT ON TABLE innotrue.credit_ai_usage IS
+    'Credits spent on ai-category services platform-wide per calendar month (platform time zone), net of refunds and released holds; kept within system_settings.ai_monthly_credit_limit. A counter instead of a sum over deductions so the check does not grow with history.';
+
+-- Nobody but the extension's functions writes these tables or the ledger of 54_credits.sql.
+REVOKE ALL ON innotrue.credit_batches, innotrue.credit_ledger, innotrue.credit_deductions,
+              innotrue.credit_holds, innotrue.credit_idempotency_keys, innotrue.credit_ai_usage FROM PUBLIC;
+
+-- Functions ---------------------------------------------------------------------------------------
+
+CREATE FUNCTION innotrue.grant_credits(owner uuid, amount bigint, source text,
+                                       expires_at timestamptz DEFAULT NULL, idempotency_key text DEFAULT NULL)
+RETURNS uuid
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_grant_credits';
+COMMENT ON FUNCTION innotrue.grant_credits(uuid, bigint, text, timestamptz, text) IS
+    'Creates a credit batch of amount credits for a user or an organization (owner = profiles.id or organizations.id) with its grant ledger entry; returns the batch id. A repeated idempotency_key returns the first batch (same request) or is refused (another request).';
+
+CREATE FUNCTION innotrue.deduct_credits(user_id uuid, service_key text, quantity integer DEFAULT 1,
+                                        idempotency_key text DEFAULT NULL, reference jsonb DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_deduct_credits';
+COMMENT ON FUNCTION innotrue.deduct_credits(uuid, text, integer, text, jsonb) IS
+    'Spends the price of quantity x the credit service from the user''s batches (plan allowance, program allowance, then the rest; earliest expiry first, then oldest), all or nothing; returns {"deduction_id", "cost", "batches": [{"batch_id", "amount"}]}. Same idempotency_key and request = the first result.';
+
+CREATE FUNCTION innotrue.reserve_credits(user_id uuid, service_key text, quantity integer DEFAULT 1,
+                                         hold_timeout interval DEFAULT '15 minutes',
+                                         idempotency_key text DEFAULT NULL, reference jsonb DEFAULT NULL)
+RETURNS uuid
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_reserve_credits';
+COMMENT ON FUNCTION innotrue.reserve_credits(uuid, text, integer, interval, text, jsonb) IS
+    'Holds the price of a service like deduct_credits would spend it (only from batches valid for the whole hold) until capture_hold, release_hold or hold_timeout; returns the hold id.';
+
+CREATE FUNCTION innotrue.capture_hold(hold_id uuid)
+RETURNS jsonb
+LANGUAGE C VOLATILE PARALLEL UNSAFE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_capture_hold';
+COMMENT ON FUNCTION innotrue.capture_hold(uuid) IS
+    'Spends an open, unexpired hold: it becomes the deduction with the same id (release + capture ledger entries); returns the deduction JSON like deduct_credits.';
+
+CREATE FUNCTION innotrue.release_hold(hold_id uuid)
+RETURNS void
+LANGUAGE C VOLATILE PARALLEL UNSAFE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_release_hold';
+COMMENT ON FUNCTION innotrue.release_hold(uuid) IS
+    'Gives an open hold''s credits back to the batches they came from (release ledger entries).';
+
+CREATE FUNCTION innotrue.release_expired_holds()
+RETURNS integer
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_release_expired_holds';
+COMMENT ON FUNCTION innotrue.release_expired_holds() IS
+    'Sweep: marks every open hold past its expiry expired and gives its credits back; returns how many. Optional: the same happens lazily per user on the next credit operation.';
+
+CREATE FUNCTION innotrue.refund_credits(deduction_id uuid)
+RETURNS jsonb
+LANGUAGE C VOLATILE PARALLEL UNSAFE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_refund_credits';
+COMMENT ON FUNCTION innotrue.refund_credits(uuid) IS
+    'Reverses one deduction exactly: each batch it drew from gets its amount back (refund ledger entries); returns {"deduction_id", "refunded", "batches"}. A second refund is refused.';
+
+CREATE FUNCTION innotrue.credit_balance(owner uuid,
+                                        OUT available bigint, OUT held bigint, OUT by_source jsonb,
+                                        OUT next_expiring_amount bigint, OUT next_expiring_at timestamptz)
+RETURNS record
+LANGUAGE C VOLATILE PARALLEL UNSAFE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_credit_balance';
+COMMENT ON FUNCTION innotrue.credit_balance(uuid) IS
+    'Balance of a user or organization from its live batches (never a ledger scan): available, held by open holds, available by source, and the amount and instant of the next expiry. Volatile: it first makes this month''s plan allowance available and returns expired holds.';
+
+CREATE FUNCTION innotrue.enroll_in_program(user_id uuid, program_id uuid, tier text DEFAULT NULL)
+RETURNS uuid
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_enroll_in_program';
+COMMENT ON FUNCTION innotrue.enroll_in_program(uuid, uuid, text) IS
+    'Access gating chain in one transaction: effective plan tier >= programs.min_plan_tier, price from the tier plan or the program, deduction from the user''s credits, enrollment with the resolved program plan, program allowance batch. Returns the enrollment id.';
+
+CREATE FUNCTION innotrue.sponsor_enrollment(organization_id uuid, user_id uuid, program_id uuid, tier text DEFAULT NULL)
+RETURNS uuid
+LANGUAGE C VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_sponsor_enrollment';
+COMMENT ON FUNCTION innotrue.sponsor_enrollment(uuid, uuid, uuid, text) IS
+    'enroll_in_program paid from the organization''s credit pool for an active member: same gating chain, the price is deducted from the organization''s batches and recorded in org_sponsored_enrollments. Returns the enrollment id.';
+
+REVOKE EXECUTE ON FUNCTION innotrue.grant_credits(uuid, bigint, text, timestamptz, text),
+                           innotrue.release_expired_holds(),
+                           innotrue.refund_credits(uuid),
+                           innotrue.sponsor_enrollment(uuid, uuid, uuid, text) FROM PUBLIC;
