@@ -492,7 +492,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION innotrue.queue_event_notifications() IS
-    'AFTER INSERT OR UPDATE trigger on the event tables of notification_rules: for each active rule the row matches, notifies its recipients in the same transaction.';
+    'AFTER INSERT (and UPDATE OF the status column, where status rules exist) trigger on the event tables of notification_rules: for each active rule the row matches, notifies its recipients in the same transaction.';
 
 INSERT INTO innotrue.notification_rules (id, key, event_table, status_column, status_value, type_key, template_key, recipients)
 SELECT innotrue.seed_id('notification_rules', v.key), v.key, v.event_table, v.status_column, v.status_value,
@@ -514,9 +514,14 @@ DO $events$
 DECLARE
     t record;
 BEGIN
-    FOR t IN SELECT DISTINCT event_table FROM innotrue.notification_rules ORDER BY event_table LOOP
-        EXECUTE format('CREATE TRIGGER queue_event_notifications AFTER INSERT OR UPDATE ON innotrue.%I
-                        FOR EACH ROW EXECUTE FUNCTION innotrue.queue_event_notifications()', t.event_table);
+    -- Updates matter only to status rules, and only of their status column: a table whose rules
+    -- all fire on insert (credit_batches, updated by every deduction) gets an insert trigger only.
+    FOR t IN SELECT event_table, string_agg(DISTINCT quote_ident(status_column), ', ') AS status_columns
+               FROM innotrue.notification_rules GROUP BY event_table ORDER BY event_table LOOP
+        EXECUTE format('CREATE TRIGGER queue_event_notifications AFTER INSERT%s ON innotrue.%I
+                        FOR EACH ROW EXECUTE FUNCTION innotrue.queue_event_notifications()',
+                       CASE WHEN t.status_columns IS NOT NULL THEN ' OR UPDATE OF ' || t.status_columns END,
+                       t.event_table);
     END LOOP;
 END
 $events$;
