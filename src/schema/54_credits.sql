@@ -311,26 +311,41 @@ COMMENT ON FUNCTION innotrue.check_credit_invariants() IS
 
 -- Balances ---------------------------------------------------------------------------------------
 
+-- One statement of the balance arithmetic for both kinds of owner (exactly one argument is
+-- non-NULL); a simple SQL function, so the planner inlines it into the views below.
+CREATE FUNCTION innotrue.credit_owner_balance(owner_user_id uuid, owner_organization_id uuid)
+RETURNS TABLE (available_credits bigint, total_credits bigint, consumed_credits bigint,
+               held_credits bigint, expired_credits bigint, adjusted_credits bigint)
+LANGUAGE sql
+STABLE PARALLEL SAFE
+AS $$
+    SELECT coalesce(b.available, 0)::bigint,
+           coalesce(l.granted, 0)::bigint,
+           coalesce(l.consumed, 0)::bigint,
+           coalesce(l.held, 0)::bigint,
+           (coalesce(l.expired, 0) + coalesce(b.lapsed, 0))::bigint,
+           coalesce(l.adjusted, 0)::bigint
+      FROM (SELECT sum(cb.remaining) FILTER (WHERE cb.expires_at IS NULL OR cb.expires_at > now()) AS available,
+                   sum(cb.remaining) FILTER (WHERE cb.expires_at <= now()) AS lapsed
+              FROM innotrue.credit_batches cb
+             WHERE (owner_user_id IS NOT NULL AND cb.user_id = owner_user_id)
+                OR (owner_organization_id IS NOT NULL AND cb.organization_id = owner_organization_id)) AS b,
+           (SELECT sum(cl.amount) FILTER (WHERE cl.entry_type = 'grant') AS granted,
+                   -sum(cl.amount) FILTER (WHERE cl.entry_type IN ('deduct', 'capture', 'refund')) AS consumed,
+                   -sum(cl.amount) FILTER (WHERE cl.entry_type IN ('hold', 'release')) AS held,
+                   -sum(cl.amount) FILTER (WHERE cl.entry_type = 'expire') AS expired,
+                   sum(cl.amount) FILTER (WHERE cl.entry_type = 'adjust') AS adjusted
+              FROM innotrue.credit_ledger cl
+             WHERE (owner_user_id IS NOT NULL AND cl.user_id = owner_user_id)
+                OR (owner_organization_id IS NOT NULL AND cl.organization_id = owner_organization_id)) AS l
+$$;
+COMMENT ON FUNCTION innotrue.credit_owner_balance(uuid, uuid) IS
+    'Balance figures of one credit owner (a user or an organization), derived from credit_batches and credit_ledger: available = total - consumed - held - expired + adjusted. Used by the user_credit_balances and org_credit_balances views.';
+
 CREATE VIEW innotrue.user_credit_balances WITH (security_invoker = true) AS
-SELECT p.id AS user_id,
-       coalesce(b.available, 0)::bigint AS available_credits,
-       coalesce(l.granted, 0)::bigint AS total_credits,
-       coalesce(l.consumed, 0)::bigint AS consumed_credits,
-       coalesce(l.held, 0)::bigint AS held_credits,
-       (coalesce(l.expired, 0) + coalesce(b.lapsed, 0))::bigint AS expired_credits,
-       coalesce(l.adjusted, 0)::bigint AS adjusted_credits
+SELECT p.id AS user_id, b.*
   FROM innotrue.profiles p
-  LEFT JOIN LATERAL (
-        SELECT sum(cb.remaining) FILTER (WHERE cb.expires_at IS NULL OR cb.expires_at > now()) AS available,
-               sum(cb.remaining) FILTER (WHERE cb.expires_at <= now()) AS lapsed
-          FROM innotrue.credit_batches cb WHERE cb.user_id = p.id) AS b ON true
-  LEFT JOIN LATERAL (
-        SELECT sum(cl.amount) FILTER (WHERE cl.entry_type = 'grant') AS granted,
-               -sum(cl.amount) FILTER (WHERE cl.entry_type IN ('deduct', 'capture', 'refund')) AS consumed,
-               -sum(cl.amount) FILTER (WHERE cl.entry_type IN ('hold', 'release')) AS held,
-               -sum(cl.amount) FILTER (WHERE cl.entry_type = 'expire') AS expired,
-               sum(cl.amount) FILTER (WHERE cl.entry_type = 'adjust') AS adjusted
-          FROM innotrue.credit_ledger cl WHERE cl.user_id = p.id) AS l ON true;
+  CROSS JOIN LATERAL innotrue.credit_owner_balance(p.id, NULL) AS b;
 COMMENT ON VIEW innotrue.user_credit_balances IS
     'Credit balance of every user (the guide''s 5.4), derived from credit_batches and credit_ledger, never stored: available = total - consumed - held - expired + adjusted. security_invoker: callers see only what RLS lets them see.';
 COMMENT ON COLUMN innotrue.user_credit_balances.available_credits IS
@@ -347,25 +362,9 @@ COMMENT ON COLUMN innotrue.user_credit_balances.adjusted_credits IS
     'Net admin corrections (adjust entries).';
 
 CREATE VIEW innotrue.org_credit_balances WITH (security_invoker = true) AS
-SELECT o.id AS organization_id,
-       coalesce(b.available, 0)::bigint AS available_credits,
-       coalesce(l.granted, 0)::bigint AS total_credits,
-       coalesce(l.consumed, 0)::bigint AS consumed_credits,
-       coalesce(l.held, 0)::bigint AS held_credits,
-       (coalesce(l.expired, 0) + coalesce(b.lapsed, 0))::bigint AS expired_credits,
-       coalesce(l.adjusted, 0)::bigint AS adjusted_credits
+SELECT o.id AS organization_id, b.*
   FROM innotrue.organizations o
-  LEFT JOIN LATERAL (
-        SELECT sum(cb.remaining) FILTER (WHERE cb.expires_at IS NULL OR cb.expires_at > now()) AS available,
-               sum(cb.remaining) FILTER (WHERE cb.expires_at <= now()) AS lapsed
-          FROM innotrue.credit_batches cb WHERE cb.organization_id = o.id) AS b ON true
-  LEFT JOIN LATERAL (
-        SELECT sum(cl.amount) FILTER (WHERE cl.entry_type = 'grant') AS granted,
-               -sum(cl.amount) FILTER (WHERE cl.entry_type IN ('deduct', 'capture', 'refund')) AS consumed,
-               -sum(cl.amount) FILTER (WHERE cl.entry_type IN ('hold', 'release')) AS held,
-               -sum(cl.amount) FILTER (WHERE cl.entry_type = 'expire') AS expired,
-               sum(cl.amount) FILTER (WHERE cl.entry_type = 'adjust') AS adjusted
-          FROM innotrue.credit_ledger cl WHERE cl.organization_id = o.id) AS l ON true;
+  CROSS JOIN LATERAL innotrue.credit_owner_balance(NULL, o.id) AS b;
 COMMENT ON VIEW innotrue.org_credit_balances IS
     'Credit pool balance of every organization, derived from credit_batches and credit_ledger like user_credit_balances (one pool per organization, not two ledgers): available = total - consumed - held - expired + adjusted.';
 COMMENT ON COLUMN innotrue.org_credit_balances.available_credits IS
