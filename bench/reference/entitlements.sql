@@ -4,10 +4,22 @@
 -- src/entitlements.c. It is NOT part of the extension: test/differential/entitlements loads it as the
 -- oracle the C functions are compared with, and bench/ uses it as the baseline they are measured against.
 -- Load after CREATE EXTENSION innotrue:  psql -f bench/reference/entitlements.sql
--- Everything lives in schema innotrue_ref (dropped and recreated by this file).
+-- Everything lives in schema innotrue_ref, shared with the other references.
 
-DROP SCHEMA IF EXISTS innotrue_ref CASCADE;
-CREATE SCHEMA innotrue_ref;
+-- The schema is shared with the other references: create it if needed, replace only our functions.
+CREATE SCHEMA IF NOT EXISTS innotrue_ref;
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+              WHERE p.pronamespace = 'innotrue_ref'::regnamespace
+                AND p.proname IN ('contributions','effective_plan_tier','feature_id','feature_limit','has_feature','period_start','resolve_entitlements')
+    LOOP
+        EXECUTE 'DROP FUNCTION ' || f;
+    END LOOP;
+END
+$$;
 
 -- Every counted source row bearing on a user's features at time p_at (optionally one feature):
 -- prio is the reporting priority (1 = add_on ... 5 = program_plan, 6 = admin deny).

@@ -1,0 +1,33 @@
+# Shared by bench/run and bench/differential: where the server comes from. Sourced, not run.
+#
+# Default: as root, install the Debian packages, start a throwaway cluster (scripts/lib.sh) and
+# build and install the extension into the system PostgreSQL. With --no-install the caller's
+# server (PGHOST/PGPORT/PGUSER already exported, e.g. a private dev server whose DESTDIR install
+# is current) is used as it is and nothing is built or installed.
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$BENCH_ROOT/scripts/lib.sh"
+
+# Server settings of the throwaway cluster: enough memory for the large scale's index builds,
+# checkpoints out of the way of a timed run, and commits that do not wait for the disk so that
+# the figures measure CPU cost, not the machine's fsync latency (see docs/performance.md).
+BENCH_PG_OPTS=${BENCH_PG_OPTS:-"-c shared_buffers=1GB -c maintenance_work_mem=512MB -c work_mem=32MB \
+-c max_wal_size=8GB -c checkpoint_timeout=30min -c synchronous_commit=off -c fsync=off \
+-c full_page_writes=off -c max_connections=200 -c jit=off"}
+
+# bench_server NO_INSTALL [extra Debian packages...]: makes a server available and exports
+# PGHOST, PGPORT, PGUSER; stops a throwaway cluster on exit.
+bench_server() {
+    local no_install=$1; shift
+    if [ "$no_install" = 1 ]; then
+        export PATH="$PGBIN:$PATH" PGUSER=${PGUSER:-postgres}
+        : "${PGHOST:?--no-install needs PGHOST (and PGPORT) of a running server}"
+        echo "using the existing server PGHOST=$PGHOST PGPORT=${PGPORT:-5432} (nothing built or installed)"
+        return 0
+    fi
+    require_root
+    ensure_packages "$@"
+    cd "$BENCH_ROOT"
+    CLUSTER_OPTS="$BENCH_PG_OPTS" start_cluster
+    build_and_install
+}

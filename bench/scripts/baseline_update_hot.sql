@@ -1,0 +1,5 @@
+-- bench: group=baseline clients=1,N
+-- Physical baseline: the same guarded UPDATE always on one row (user n = 1): with several clients
+-- they queue on the row lock, the floor for any write of a single user's balance.
+UPDATE public.bench_counters SET balance = balance - 1
+ WHERE user_id = (SELECT id FROM public.bench_users WHERE n = 1) AND balance >= 1;
