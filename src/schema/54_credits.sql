@@ -123,7 +123,7 @@ COMMENT ON COLUMN innotrue.credit_ledger.entry_type IS
 COMMENT ON COLUMN innotrue.credit_ledger.amount IS
     'Signed change of the batch''s remaining credits: positive adds, negative takes; never 0.';
 COMMENT ON COLUMN innotrue.credit_ledger.deduction_id IS
-    'Groups the entries of one deduction across batches; its refund, hold, release and capture entries carry the same id. Required for those entry types, NULL for grant, expire and adjust.';
+    'Groups the entries of one deduction across batches; its refund, hold, release and capture entries carry the same id. Required for those entry types, NULL for grant, expire and adjust. Not a foreign key: the id is a credit_deductions row for deductions and refunds, a credit_holds row for hold and release entries.';
 COMMENT ON COLUMN innotrue.credit_ledger.credit_service_id IS
     'Credit service whose price was charged (deductions, holds, captures); the AI monthly cap sums the ai-category services'' entries.';
 COMMENT ON COLUMN innotrue.credit_ledger.idempotency_key IS

@@ -88,7 +88,7 @@ CREATE INDEX credit_idempotency_keys_owner_id_idx ON innotrue.credit_idempotency
 COMMENT ON TABLE innotrue.credit_idempotency_keys IS
     'The request and outcome of each deduct_credits / reserve_credits call made with an idempotency key: a repeat with the same request returns the stored outcome, a repeat with another request is refused. The row is written in the same transaction as the spend, so a rolled-back spend leaves no key behind.';
 COMMENT ON COLUMN innotrue.credit_idempotency_keys.owner_id IS
-    'User (profiles.id) the keyed operation was made for; a plain uuid because this bookkeeping table is internal.';
+    'Owner the keyed operation was made for: a user (profiles.id) or, for organization operations, an organization (organizations.id). Not a foreign key because it can be either.';
 COMMENT ON COLUMN innotrue.credit_idempotency_keys.request IS
     'The normalised request (service key, quantity, reference, hold timeout); compared on a repeat.';
 COMMENT ON COLUMN innotrue.credit_idempotency_keys.result IS

@@ -82,7 +82,12 @@ SELECT results_eq($$ SELECT st.key, r.role_key, r.max_count, r.is_required FROM 
                   '12 session type roles with max and required');
 
 -- Layer 3B
-SELECT is((SELECT count(*)::int FROM innotrue.credit_services), 14, '14 credit services');
+SELECT set_eq($$ SELECT key FROM innotrue.credit_services $$,
+              ARRAY['ai_coach_query', 'ai_insight', 'ai_recommendation', 'coaching_session', 'group_session',
+                    'workshop', 'peer_coaching', 'review_board_mock', 'program_enrollment_base',
+                    'program_enrollment_pro', 'program_enrollment_advanced', 'goal_creation',
+                    'skills_assessment', 'decision_analysis', 'resource_unlock'],
+              'the guide''s 14 credit services, plus resource_unlock (unit price of consumable resources)');
 SELECT results_eq($$ SELECT cs.credit_cost, f.key FROM innotrue.credit_services cs
                      LEFT JOIN innotrue.features f ON f.id = cs.feature_id
                      WHERE cs.key IN ('ai_coach_query', 'coaching_session', 'review_board_mock', 'program_enrollment_advanced', 'goal_creation')

@@ -1,0 +1,676 @@
+/*-------------------------------------------------------------------------
+ *
+ * access.c
+ *	  Resource access: can_access_resource (the single-row check behind the
+ *	  resource library's row-level security) and unlock_resource (the one
+ *	  place a consumable resource is paid for).
+ *
+ * The check is read-only and runs inside RLS, so it walks the extension's
+ * own indexes with systable scans under the statement's snapshot: no SPI,
+ * no plan.  Relation and index OIDs and column numbers are cached per
+ * backend and resolved again when the catalog generation of catalog.c
+ * moves (DROP/CREATE EXTENSION).  Feature and plan-tier gates are answered by the
+ * entitlement resolver (entitlements.c), never merged again here.
+ *
+ * unlock_resource writes through SPI with typed arguments: the charge goes
+ * through innotrue.deduct_credits (idempotent per user and resource) and the
+ * usage row through one INSERT guarded by the unique unlock index.
+ *
+ * Rules: platform-rules.md "Resource access"; behaviour in docs/access.md.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/relation.h"
+#include "access/stratnum.h"
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "innotrue.h"
+
+PG_FUNCTION_INFO_V1(innotrue_can_access_resource);
+PG_FUNCTION_INFO_V1(innotrue_can_access_resource_current);
+PG_FUNCTION_INFO_V1(innotrue_unlock_resource);
+
+/* Default of system_settings.alumni_grace_days when the setting is absent. */
+#define DEFAULT_ALUMNI_GRACE_DAYS 90
+
+/* The credit service whose unit price (1 credit) unlock_resource charges. */
+#define UNLOCK_SERVICE_KEY "resource_unlock"
+
+/* ------------------------------------------------------------------------
+ * Index probes
+ * ------------------------------------------------------------------------
+ */
+
+typedef enum Probe
+{
+	PR_RESOURCE,				/* resource_library by id */
+	PR_ROLE,					/* user_roles by (user_id, role) */
+	PR_ENROLLMENTS,				/* client_enrollments by user_id */
+	PR_LINK,					/* resource_library_programs by (resource_id, program_id) */
+	PR_TIER,					/* resource_library_program_tiers by (resource_id, program_id, tier_name) */
+	PR_SETTING,					/* system_settings by key */
+	NUM_PROBES
+} Probe;
+
+#define PROBE_MAX_COLS 7
+
+/* A probe: table, index, number of leading key columns and columns read. */
+typedef struct ProbeDef
+{
+	const char *table;
+	const char *index;
+	int			nkeys;
+	const char *cols[PROBE_MAX_COLS];
+} ProbeDef;
+
+static const ProbeDef probe_defs[NUM_PROBES] = {
+	[PR_RESOURCE] = {"resource_library", "resource_library_pkey", 1,
+	{"id", "visibility", "created_by", "is_active", "feature_key", "min_plan_tier", "credit_cost"}},
+	[PR_ROLE] = {"user_roles", "user_roles_user_role_key", 2, {"user_id", "role"}},
+	[PR_ENROLLMENTS] = {"client_enrollments", "client_enrollments_user_id_idx", 1,
+	{"user_id", "program_id", "tier_name", "status", "completed_at"}},
+	[PR_LINK] = {"resource_library_programs", "resource_library_programs_resource_program_key", 2,
+	{"resource_id", "program_id"}},
+	[PR_TIER] = {"resource_library_program_tiers",
+		"resource_library_program_tiers_resource_program_tier_key", 3,
+	{"resource_id", "program_id", "tier_name"}},
+	[PR_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}},
+};
+
+/* Column positions within each probe's cols[]. */
+enum
+{
+	RES_VISIBILITY = 1, RES_CREATED_BY, RES_IS_ACTIVE, RES_FEATURE_KEY, RES_MIN_TIER, RES_CREDIT_COST
+};
+enum
+{
+	ENR_PROGRAM = 1, ENR_TIER, ENR_STATUS, ENR_COMPLETED_AT
+};
+
+/* Per-backend resolution of a probe. */
+typedef struct ProbeOids
+{
+	Oid			relid;
+	Oid			indexid;
+	AttrNumber	attnums[PROBE_MAX_COLS];
+	RegProcedure eqprocs[PROBE_MAX_COLS];
+} ProbeOids;
+
+static ProbeOids probe_oids[NUM_PROBES];
+static uint64 probe_oids_stamp = 0;	/* catalog generation they were resolved in */
+
+/* An open probe and its current row. */
+typedef struct ProbeScan
+{
+	const ProbeOids *oids;
+	Relation	heap;
+	Relation	index;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+} ProbeScan;
+
+/*
+ * probe_resolve
+ *	  Looks up one probe's table, index, columns and key equality functions
+ *	  by name in schema innotrue (catalog.c); a missing piece is an error
+ *	  naming it.
+ */
+static void
+probe_resolve(Probe pr)
+{
+	const ProbeDef *def = &probe_defs[pr];
+	ProbeOids  *po = &probe_oids[pr];
+	int			i;
+
+	po->relid = innotrue_relation_oid(def->table);
+	po->indexid = innotrue_relation_oid(def->index);
+	for (i = 0; i < PROBE_MAX_COLS && def->cols[i] != NULL; i++)
+	{
+		po->attnums[i] = get_attnum(po->relid, def->cols[i]);
+		if (po->attnums[i] == InvalidAttrNumber)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_COLUMN),
+					 errmsg("column \"%s.%s\" does not exist", def->table, def->cols[i])));
+		if (i < def->nkeys)
+			po->eqprocs[i] = get_atttype(po->relid, po->attnums[i]) == UUIDOID ? F_UUID_EQ : F_TEXTEQ;
+	}
+}
+
+/*
+ * probe_oids_load
+ *	  Resolves every probe once per backend and again whenever the catalog
+ *	  generation moves (DROP/CREATE EXTENSION), also while resolving.
+ */
+static void
+probe_oids_load(void)
+{
+	uint64		current;
+
+	while ((current = innotrue_catalog_generation()) != probe_oids_stamp)
+	{
+		int			pr;
+
+		for (pr = 0; pr < NUM_PROBES; pr++)
+			probe_resolve((Probe) pr);
+		probe_oids_stamp = current;
+	}
+}
+
+/*
+ * probe_open
+ *	  Starts an index scan of a probe for rows whose first nkeys key columns
+ *	  equal keys[], under the statement's snapshot.  Locks are taken before
+ *	  the relations are opened; if that processed an invalidation of our
+ *	  OIDs, they are resolved again.
+ */
+static void
+probe_open(ProbeScan *ps, Probe pr, int nkeys, const Datum *keys)
+{
+	ScanKeyData skeys[PROBE_MAX_COLS];
+	int			i;
+
+	for (;;)
+	{
+		probe_oids_load();
+		ps->oids = &probe_oids[pr];
+		LockRelationOid(ps->oids->relid, AccessShareLock);
+		LockRelationOid(ps->oids->indexid, AccessShareLock);
+		if (probe_oids_stamp == innotrue_catalog_generation())
+			break;
+		UnlockRelationOid(ps->oids->indexid, AccessShareLock);
+		UnlockRelationOid(ps->oids->relid, AccessShareLock);
+	}
+	ps->heap = relation_open(ps->oids->relid, NoLock);
+	ps->index = relation_open(ps->oids->indexid, NoLock);
+	for (i = 0; i < nkeys; i++)
+		ScanKeyEntryInitialize(&skeys[i], 0, ps->oids->attnums[i], BTEqualStrategyNumber,
+							   InvalidOid, ps->index->rd_indcollation[i],
+							   ps->oids->eqprocs[i], keys[i]);
+	ps->scan = systable_beginscan(ps->heap, ps->oids->indexid, true,
+								  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
+								  nkeys, skeys);
+	ps->tuple = NULL;
+}
+
+/* probe_next: moves to the next matching row; false when there is none. */
+static bool
+probe_next(ProbeScan *ps)
+{
+	ps->tuple = systable_getnext(ps->scan);
+	return HeapTupleIsValid(ps->tuple);
+}
+
+/* probe_col: column col (position in the probe's cols[]) of the current row. */
+static Datum
+probe_col(ProbeScan *ps, int col, bool *isnull)
+{
+	return heap_getattr(ps->tuple, ps->oids->attnums[col], RelationGetDescr(ps->heap), isnull);
+}
+
+/* probe_close: ends the scan; locks stay until the end of the transaction. */
+static void
+probe_close(ProbeScan *ps)
+{
+	systable_endscan(ps->scan);
+	relation_close(ps->index, NoLock);
+	relation_close(ps->heap, NoLock);
+}
+
+/* probe_exists: whether a row with these leading key values exists. */
+static bool
+probe_exists(Probe pr, int nkeys, const Datum *keys)
+{
+	ProbeScan	ps;
+	bool		found;
+
+	probe_open(&ps, pr, nkeys, keys);
+	found = probe_next(&ps);
+	probe_close(&ps);
+	return found;
+}
+
+/* ------------------------------------------------------------------------
+ * The access rules
+ * ------------------------------------------------------------------------
+ */
+
+/* What the check needs of one resource row (copied out of the scan). */
+typedef struct ResourceRow
+{
+	char		visibility;		/* 'p'rivate, 'e'nrolled, 'P'ublic */
+	Datum		created_by;
+	bool		is_active;
+	text	   *feature_key;	/* NULL = no feature gate */
+	bool		has_min_tier;
+	int32		min_tier;
+	bool		has_cost;		/* consumable: credit_cost is set */
+	int32		credit_cost;
+} ResourceRow;
+
+/*
+ * resource_fetch
+ *	  Reads a resource by id into *row; false when there is no such resource.
+ */
+static bool
+resource_fetch(Datum resource_id, ResourceRow *row)
+{
+	ProbeScan	ps;
+	bool		isnull;
+	Datum		d;
+	char	   *vis;
+
+	probe_open(&ps, PR_RESOURCE, 1, &resource_id);
+	if (!probe_next(&ps))
+	{
+		probe_close(&ps);
+		return false;
+	}
+	vis = TextDatumGetCString(probe_col(&ps, RES_VISIBILITY, &isnull));
+	row->visibility = strcmp(vis, "private") == 0 ? 'p' : strcmp(vis, "public") == 0 ? 'P' : 'e';
+	row->created_by = probe_col(&ps, RES_CREATED_BY, &isnull);
+	row->created_by = datumCopy(row->created_by, false, UUID_LEN);
+	row->is_active = DatumGetBool(probe_col(&ps, RES_IS_ACTIVE, &isnull));
+	d = probe_col(&ps, RES_FEATURE_KEY, &isnull);
+	row->feature_key = isnull ? NULL : DatumGetTextPCopy(d);
+	d = probe_col(&ps, RES_MIN_TIER, &row->has_min_tier);
+	row->has_min_tier = !row->has_min_tier;
+	row->min_tier = row->has_min_tier ? DatumGetInt32(d) : 0;
+	d = probe_col(&ps, RES_CREDIT_COST, &row->has_cost);
+	row->has_cost = !row->has_cost;
+	row->credit_cost = row->has_cost ? DatumGetInt32(d) : 0;
+	probe_close(&ps);
+	return true;
+}
+
+/* user_is_admin: whether user_roles gives the user the admin role. */
+static bool
+user_is_admin(Datum user_id)
+{
+	Datum		keys[2];
+
+	keys[0] = user_id;
+	keys[1] = CStringGetTextDatum("admin");
+	return probe_exists(PR_ROLE, 2, keys);
+}
+
+/*
+ * alumni_grace_days
+ *	  system_settings.alumni_grace_days (a JSON number of days), 90 when the
+ *	  setting is absent; a value that is not a whole number >= 0 is an error.
+ */
+static int32
+alumni_grace_days(void)
+{
+	ProbeScan	ps;
+	Datum		key = CStringGetTextDatum("alumni_grace_days");
+	int32		days = DEFAULT_ALUMNI_GRACE_DAYS;
+
+	probe_open(&ps, PR_SETTING, 1, &key);
+	if (probe_next(&ps))
+	{
+		bool		isnull;
+		Jsonb	   *value = DatumGetJsonbP(probe_col(&ps, 1, &isnull));
+		JsonbValue	num;
+
+		if (!JsonbExtractScalar(&value->root, &num) || num.type != jbvNumeric)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("system setting \"alumni_grace_days\" is not a number"),
+					 errhint("Set it to a whole number of days, e.g. 90.")));
+		days = DatumGetInt32(DirectFunctionCall1(numeric_int4, NumericGetDatum(num.val.numeric)));
+		if (days < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("system setting \"alumni_grace_days\" is negative: %d", days)));
+	}
+	probe_close(&ps);
+	return days;
+}
+
+/*
+ * enrollment_counts
+ *	  Whether an enrollment still opens enrolled-only resources at time now:
+ *	  active, or completed no longer ago than the alumni grace period
+ *	  (*grace_days is read on first need; -1 = not read yet).
+ */
+static bool
+enrollment_counts(ProbeScan *enr, TimestampTz now, int32 *grace_days)
+{
+	bool		isnull;
+	char	   *status = TextDatumGetCString(probe_col(enr, ENR_STATUS, &isnull));
+	Datum		completed_at;
+
+	if (strcmp(status, "active") == 0)
+		return true;
+	if (strcmp(status, "completed") != 0)
+		return false;
+	completed_at = probe_col(enr, ENR_COMPLETED_AT, &isnull);
+	if (isnull)
+		return false;
+	if (*grace_days < 0)
+		*grace_days = alumni_grace_days();
+	return DatumGetTimestampTz(completed_at) + (TimestampTz) *grace_days * USECS_PER_DAY >= now;
+}
+
+/*
+ * enrollment_opens_resource
+ *	  Whether an enrollment's program is linked to the resource and the
+ *	  enrollment's tier meets the resource's tier list for that program (no
+ *	  tier rows = every tier).
+ */
+static bool
+enrollment_opens_resource(ProbeScan *enr, Datum resource_id)
+{
+	Datum		keys[3];
+	bool		isnull;
+
+	keys[0] = resource_id;
+	keys[1] = probe_col(enr, ENR_PROGRAM, &isnull);
+	if (!probe_exists(PR_LINK, 2, keys))
+		return false;
+	if (!probe_exists(PR_TIER, 2, keys))
+		return true;
+	keys[2] = probe_col(enr, ENR_TIER, &isnull);
+	return !isnull && probe_exists(PR_TIER, 3, keys);
+}
+
+/*
+ * linked_enrollee
+ *	  Whether the user has an enrollment that counts (active, or completed
+ *	  within the grace period) in a program linked to the resource, at a tier
+ *	  the resource allows there.  Used for enrolled visibility and for the
+ *	  unlock waiver.
+ */
+static bool
+linked_enrollee(Datum user_id, Datum resource_id)
+{
+	ProbeScan	enr;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	int32		grace_days = -1;
+	bool		found = false;
+
+	probe_open(&enr, PR_ENROLLMENTS, 1, &user_id);
+	while (!found && probe_next(&enr))
+		found = enrollment_counts(&enr, now, &grace_days) && enrollment_opens_resource(&enr, resource_id);
+	probe_close(&enr);
+	return found;
+}
+
+/*
+ * entitlement_gates_pass
+ *	  The gates on top of visibility: the resource's feature granted by the
+ *	  resolved entitlements (has_feature) and the effective plan tier at
+ *	  least min_plan_tier.  Both are answered by entitlements.c.
+ */
+static bool
+entitlement_gates_pass(Datum user_id, const ResourceRow *row)
+{
+	if (row->feature_key != NULL &&
+		!DatumGetBool(DirectFunctionCall2(innotrue_has_feature, user_id, PointerGetDatum(row->feature_key))))
+		return false;
+	if (row->has_min_tier)
+	{
+		LOCAL_FCINFO(fcinfo, 1);
+		Datum		tier;
+
+		InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
+		fcinfo->args[0].value = user_id;
+		fcinfo->args[0].isnull = false;
+		tier = innotrue_effective_plan_tier(fcinfo);
+		if (fcinfo->isnull || DatumGetInt32(tier) < row->min_tier)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * resource_access
+ *	  The decision of can_access_resource for a known resource row:
+ *	  admin or creator -> true; inactive -> false; private -> false;
+ *	  public -> gates; enrolled -> linked enrollment, then gates.
+ */
+static bool
+resource_access(Datum user_id, Datum resource_id, const ResourceRow *row)
+{
+	if (DatumGetBool(DirectFunctionCall2(uuid_eq, user_id, row->created_by)))
+		return true;
+	if (user_is_admin(user_id))
+		return true;
+	if (!row->is_active || row->visibility == 'p')
+		return false;
+	if (row->visibility == 'e' && !linked_enrollee(user_id, resource_id))
+		return false;
+	return entitlement_gates_pass(user_id, row);
+}
+
+/*
+ * check_access
+ *	  can_access_resource for possibly-NULL arguments: an anonymous user or
+ *	  a missing resource id is never granted, nor is an unknown resource.
+ */
+static bool
+check_access(Datum user_id, bool user_null, Datum resource_id, bool resource_null)
+{
+	ResourceRow row;
+
+	if (user_null || resource_null || !resource_fetch(resource_id, &row))
+		return false;
+	return resource_access(user_id, resource_id, &row);
+}
+
+/*
+ * innotrue_can_access_resource
+ *	  can_access_resource(user_id, resource_id) -> boolean, no side effects.
+ */
+Datum
+innotrue_can_access_resource(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(check_access(PG_GETARG_DATUM(0), PG_ARGISNULL(0),
+								PG_GETARG_DATUM(1), PG_ARGISNULL(1)));
+}
+
+/*
+ * innotrue_can_access_resource_current
+ *	  can_access_resource(resource_id) for innotrue.current_user_id().
+ */
+Datum
+innotrue_can_access_resource_current(PG_FUNCTION_ARGS)
+{
+	bool		user_null;
+	Datum		user_id = innotrue_current_user(&user_null);
+
+	PG_RETURN_BOOL(check_access(user_id, user_null, PG_GETARG_DATUM(0), PG_ARGISNULL(0)));
+}
+
+/* ------------------------------------------------------------------------
+ * Unlocking consumable resources
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * spi_run
+ *	  Runs one statement through SPI with typed arguments (no string-built
+ *	  SQL); returns the first column of the first row, *isnull when none.
+ */
+static Datum
+spi_run(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 1);
+	Datum		result = (Datum) 0;
+
+	if (rc < 0)
+		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+	*isnull = true;
+	if (SPI_processed > 0 && SPI_tuptable != NULL)
+		result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
+	return result;
+}
+
+/*
+ * previous_unlock_charge
+ *	  Credits charged by the user's earlier unlock of the resource, or -1
+ *	  when it was never unlocked.  The row is locked so that a concurrent
+ *	  unlock waits for it instead of charging again.
+ */
+static int32
+previous_unlock_charge(Datum user_id, Datum resource_id)
+{
+	Oid			types[2] = {UUIDOID, UUIDOID};
+	Datum		values[2] = {user_id, resource_id};
+	bool		isnull;
+	Datum		charged = spi_run("SELECT credits_charged FROM innotrue.resource_usage_tracking "
+								  "WHERE user_id = $1 AND resource_id = $2 AND action = 'unlock' FOR UPDATE",
+								  2, types, values, &isnull);
+
+	return isnull ? -1 : DatumGetInt32(charged);
+}
+
+/*
+ * charge_unlock
+ *	  Spends the resource's credit cost through innotrue.deduct_credits
+ *	  (service resource_unlock at 1 credit a unit, quantity = credit_cost),
+ *	  with an idempotency key per user and resource so a retried unlock
+ *	  never pays twice.  A shortfall raises deduct_credits' error.
+ */
+static void
+charge_unlock(Datum user_id, Datum resource_id, int32 cost)
+{
+	Oid			types[4] = {UUIDOID, TEXTOID, INT4OID, UUIDOID};
+	Datum		values[4];
+	bool		isnull;
+
+	values[0] = user_id;
+	values[1] = CStringGetTextDatum(UNLOCK_SERVICE_KEY);
+	values[2] = Int32GetDatum(cost);
+	values[3] = resource_id;
+	spi_run("SELECT innotrue.deduct_credits($1, $2, $3, "
+			"'resource_unlock:' || $1::text || ':' || $4::text, "
+			"jsonb_build_object('resource_id', $4))",
+			4, types, values, &isnull);
+}
+
+/*
+ * record_usage
+ *	  Writes the resource_usage_tracking row of this call: action 'unlock'
+ *	  with the credits charged for a consumable resource, 'view' otherwise.
+ *	  Returns false when a concurrent unlock recorded the unlock first.
+ */
+static bool
+record_usage(Datum user_id, Datum resource_id, const char *action, int32 charged)
+{
+	Oid			types[4] = {UUIDOID, UUIDOID, TEXTOID, INT4OID};
+	Datum		values[4];
+	bool		isnull;
+
+	values[0] = user_id;
+	values[1] = resource_id;
+	values[2] = CStringGetTextDatum(action);
+	values[3] = Int32GetDatum(charged);
+	spi_run("INSERT INTO innotrue.resource_usage_tracking (user_id, resource_id, action, credits_charged) "
+			"VALUES ($1, $2, $3, $4) "
+			"ON CONFLICT (user_id, resource_id) WHERE action = 'unlock' DO NOTHING",
+			4, types, values, &isnull);
+	return SPI_processed > 0;
+}
+
+/*
+ * unlock_result
+ *	  The JSON answer of unlock_resource.
+ */
+static Datum
+unlock_result(Datum resource_id, bool consumable, bool already, bool waived, int32 charged)
+{
+	Oid			types[5] = {UUIDOID, BOOLOID, BOOLOID, BOOLOID, INT4OID};
+	Datum		values[5];
+	bool		isnull;
+	Datum		result;
+
+	values[0] = resource_id;
+	values[1] = BoolGetDatum(consumable);
+	values[2] = BoolGetDatum(already);
+	values[3] = BoolGetDatum(waived);
+	values[4] = Int32GetDatum(charged);
+	result = spi_run("SELECT jsonb_build_object('resource_id', $1, 'consumable', $2, "
+					 "'already_unlocked', $3, 'waived', $4, 'credits_charged', $5)",
+					 5, types, values, &isnull);
+	return SPI_datumTransfer(result, false, -1);
+}
+
+/*
+ * innotrue_unlock_resource
+ *	  unlock_resource(user_id, resource_id) -> jsonb.  Refuses (changing
+ *	  nothing) an unknown resource (42704) or one the user cannot access
+ *	  (42501).  A consumable resource is charged once (waived for linked
+ *	  enrollees) and recorded as 'unlock'; a repeat returns the first charge
+ *	  and records nothing; a free resource is recorded as a 'view'.
+ */
+Datum
+innotrue_unlock_resource(PG_FUNCTION_ARGS)
+{
+	Datum		user_id = PG_GETARG_DATUM(0);
+	Datum		resource_id = PG_GETARG_DATUM(1);
+	ResourceRow row;
+	int32		charged;
+	bool		waived = false;
+	Datum		result;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("unlock_resource needs a user id and a resource id")));
+	if (!resource_fetch(resource_id, &row))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("resource \"%s\" does not exist",
+						DatumGetCString(DirectFunctionCall1(uuid_out, resource_id)))));
+	if (!resource_access(user_id, resource_id, &row))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("user \"%s\" may not access resource \"%s\"",
+						DatumGetCString(DirectFunctionCall1(uuid_out, user_id)),
+						DatumGetCString(DirectFunctionCall1(uuid_out, resource_id))),
+				 errhint("See innotrue.can_access_resource: visibility, linked programs and tiers, feature and plan tier.")));
+
+	SPI_connect();
+	if (!row.has_cost)
+	{
+		record_usage(user_id, resource_id, "view", 0);
+		result = unlock_result(resource_id, false, false, false, 0);
+	}
+	else if ((charged = previous_unlock_charge(user_id, resource_id)) >= 0)
+		result = unlock_result(resource_id, true, true, charged == 0, charged);
+	else
+	{
+		waived = linked_enrollee(user_id, resource_id);
+		charged = waived ? 0 : row.credit_cost;
+		if (!waived)
+			charge_unlock(user_id, resource_id, charged);
+		if (record_usage(user_id, resource_id, "unlock", charged))
+			result = unlock_result(resource_id, true, false, waived, charged);
+		else
+		{
+			/* A concurrent unlock won; the idempotent deduction charged nothing more. */
+			charged = previous_unlock_charge(user_id, resource_id);
+			result = unlock_result(resource_id, true, true, charged == 0, charged);
+		}
+	}
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
