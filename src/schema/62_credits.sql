@@ -202,3 +202,70 @@ REVOKE EXECUTE ON FUNCTION innotrue.grant_credits(uuid, bigint, text, timestampt
                            innotrue.release_expired_holds(),
                            innotrue.refund_credits(uuid),
                            innotrue.sponsor_enrollment(uuid, uuid, uuid, text) FROM PUBLIC;
+
+-- Expiry notices -----------------------------------------------------------------------------
+-- Expiry is a matter of time, not of a row changing, so no trigger can announce it: a scheduler
+-- (pg_cron, the e-mail worker's loop) calls queue_credit_expiry_notices() periodically, and the
+-- notices table makes every batch announced once however often it runs.
+
+CREATE TABLE innotrue.credit_expiry_notices (
+    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    user_id     uuid NOT NULL REFERENCES innotrue.profiles (id) ON DELETE CASCADE,
+    batch_id    uuid NOT NULL UNIQUE REFERENCES innotrue.credit_batches (id) ON DELETE CASCADE,
+    notified_at timestamptz NOT NULL,
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+SELECT innotrue.register_table('credit_expiry_notices', '5', 'user');
+CREATE INDEX credit_expiry_notices_user_id_idx ON innotrue.credit_expiry_notices (user_id);
+CREATE INDEX credit_batches_expiring_idx ON innotrue.credit_batches (expires_at)
+    WHERE remaining > 0 AND user_id IS NOT NULL;
+COMMENT ON TABLE innotrue.credit_expiry_notices IS
+    'One row per user batch whose coming expiry has been announced (credits_expiring), so that queue_credit_expiry_notices() announces each batch once.';
+COMMENT ON COLUMN innotrue.credit_expiry_notices.notified_at IS
+    'The "at" of the sweep that announced the batch.';
+REVOKE ALL ON TABLE innotrue.credit_expiry_notices FROM PUBLIC;
+
+CREATE FUNCTION innotrue.queue_credit_expiry_notices(within interval DEFAULT '7 days', at timestamptz DEFAULT now())
+RETURNS integer
+LANGUAGE plpgsql
+VOLATILE PARALLEL UNSAFE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS $$
+DECLARE
+    tz text := coalesce((SELECT s.value #>> '{}' FROM innotrue.system_settings s WHERE s.key = 'default_timezone'), 'UTC');
+    due record;
+    queued integer := 0;
+BEGIN
+    IF within <= interval '0' THEN
+        RAISE EXCEPTION 'expiry notice window must be positive, not %', within
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'Pass how far ahead to look, e.g. interval ''7 days''.';
+    END IF;
+    -- Claiming through the unique batch_id makes concurrent sweeps announce each batch once.
+    FOR due IN
+        WITH expiring AS (
+            SELECT b.id, b.user_id, b.remaining, b.expires_at
+              FROM innotrue.credit_batches b
+             WHERE b.user_id IS NOT NULL AND b.remaining > 0 AND b.source <> 'plan_allowance'
+               AND b.expires_at > queue_credit_expiry_notices.at
+               AND b.expires_at <= queue_credit_expiry_notices.at + within
+        ), claimed AS (
+            INSERT INTO innotrue.credit_expiry_notices (user_id, batch_id, notified_at)
+            SELECT e.user_id, e.id, queue_credit_expiry_notices.at FROM expiring e
+            ON CONFLICT (batch_id) DO NOTHING
+            RETURNING batch_id
+        )
+        SELECT e.* FROM expiring e JOIN claimed c ON c.batch_id = e.id ORDER BY e.expires_at, e.id
+    LOOP
+        PERFORM innotrue.notify(due.user_id, 'credits_expiring',
+                                jsonb_build_object('credits_amount', due.remaining,
+                                                   'expires_at', to_char(due.expires_at AT TIME ZONE tz, 'YYYY-MM-DD HH24:MI') || ' ' || tz,
+                                                   'batch_id', due.id));
+        queued := queued + 1;
+    END LOOP;
+    RETURN queued;
+END
+$$;
+COMMENT ON FUNCTION innotrue.queue_credit_expiry_notices(interval, timestamptz) IS
+    'Queues one credits_expiring notification per user batch with credits left that expires within the window after at (monthly plan allowances excepted: they expire every month by design); each batch is announced once. Returns how many were queued. Call it periodically from a scheduler.';
+REVOKE EXECUTE ON FUNCTION innotrue.queue_credit_expiry_notices(interval, timestamptz) FROM PUBLIC;
