@@ -62,6 +62,7 @@ PG_FUNCTION_INFO_V1(innotrue_resolve_entitlements);
 PG_FUNCTION_INFO_V1(innotrue_entitlement_sources);
 PG_FUNCTION_INFO_V1(innotrue_usage_period);
 PG_FUNCTION_INFO_V1(innotrue_record_feature_usage);
+PG_FUNCTION_INFO_V1(innotrue_entitlement_cache_sources);
 
 /* ------------------------------------------------------------------------
  * Index lookups on the extension's tables
@@ -108,6 +109,7 @@ typedef struct LookupSpec
 	const char *index;
 	int			nkeys;
 	const char *columns[MAX_COLS];
+	bool		live;			/* read afresh at every call, never behind the entitlement cache */
 } LookupSpec;
 
 static const LookupSpec lookup_specs[NUM_LOOKUPS] = {
@@ -139,8 +141,8 @@ static const LookupSpec lookup_specs[NUM_LOOKUPS] = {
 	[LK_DENIALS] = {"user_feature_denials", "user_feature_denials_user_feature_key", 2,
 	{"user_id", "feature_id", "expires_at", "id"}},
 	[LK_USAGE] = {"feature_usage", "feature_usage_user_feature_period_key", 3,
-	{"user_id", "feature_id", "period_start", "used"}},
-	[LK_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}},
+	{"user_id", "feature_id", "period_start", "used"}, true},
+	[LK_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}, true},
 };
 
 /* What the backend remembers about a lookup once resolved by name. */
@@ -246,6 +248,13 @@ lookup_cache_fill(void)
 	}
 }
 
+/* statement_snapshot: the snapshot every read of a call is made under. */
+static Snapshot
+statement_snapshot(void)
+{
+	return ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+}
+
 /*
  * lookup_begin
  *	  Opens the lookup's table and starts an index scan for rows whose first
@@ -279,7 +288,7 @@ lookup_begin(LookupScan *ls, Lookup lk, int nkeys, const Datum *keys)
 							   BTEqualStrategyNumber, InvalidOid,
 							   ls->cache->collations[i], ls->cache->eqprocs[i], keys[i]);
 
-	snapshot = ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+	snapshot = statement_snapshot();
 	ls->scan = systable_beginscan_ordered(ls->heap, ls->index, snapshot, nkeys, skeys);
 	ls->tuple = NULL;
 }
@@ -360,6 +369,62 @@ lookup_row(Lookup lk, Datum key, int ncols, const int *cols, Datum *values, bool
 	return found;
 }
 
+/*
+ * innotrue_entitlement_cache_sources
+ *	  entitlement_cache_sources() -> (table_name, column_names): every table
+ *	  the read path resolves entitlements from (all lookups but the live
+ *	  ones) and the columns it reads there.  The install script puts the
+ *	  cache's invalidation trigger on exactly these, and a test checks it,
+ *	  so a new lookup cannot silently escape the cache's invalidation.
+ */
+Datum
+innotrue_entitlement_cache_sources(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	int			lk;
+
+	InitMaterializedSRF(fcinfo, 0);
+	for (lk = 0; lk < NUM_LOOKUPS; lk++)
+	{
+		const LookupSpec *spec = &lookup_specs[lk];
+		Datum		columns[MAX_COLS * NUM_LOOKUPS];
+		int			ncolumns = 0;
+		int			other;
+		int			i;
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		if (spec->live)
+			continue;
+		/* One row per table: its first lookup gathers the columns of all. */
+		for (other = 0; other < lk; other++)
+			if (!lookup_specs[other].live && strcmp(lookup_specs[other].table, spec->table) == 0)
+				break;
+		if (other < lk)
+			continue;
+		for (other = lk; other < NUM_LOOKUPS; other++)
+		{
+			if (strcmp(lookup_specs[other].table, spec->table) != 0)
+				continue;
+			for (i = 0; i < MAX_COLS && lookup_specs[other].columns[i] != NULL; i++)
+			{
+				const char *column = lookup_specs[other].columns[i];
+				int			j;
+
+				for (j = 0; j < ncolumns; j++)
+					if (strcmp(TextDatumGetCString(columns[j]), column) == 0)
+						break;
+				if (j == ncolumns)
+					columns[ncolumns++] = CStringGetTextDatum(column);
+			}
+		}
+		values[0] = CStringGetTextDatum(spec->table);
+		values[1] = PointerGetDatum(construct_array(columns, ncolumns, TEXTOID, -1, false, TYPALIGN_INT));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
 /* ------------------------------------------------------------------------
  * Sources, contributions and their merge
  * ------------------------------------------------------------------------
@@ -415,11 +480,30 @@ typedef struct ResolveContext
 	bool		one_feature;	/* restrict to feature_id */
 	Datum		feature_id;
 	TimestampTz at;				/* expiry checks are as of this time */
+	TimestampTz valid_from;		/* the expiries seen give the same answer */
+	TimestampTz valid_until;	/* for every time in [valid_from, valid_until) */
 	bool		want_detail;	/* also report ignored rows, keys and paths */
 	ContributionSink sink;
 	void	   *sink_arg;
 	bool		stop;			/* set by the sink: the answer is known */
 } ResolveContext;
+
+/*
+ * expired_as_of
+ *	  Whether an expiry time has passed at ctx->at; narrows the window of
+ *	  times for which the resolution (and so a cached copy) holds.
+ */
+static bool
+expired_as_of(ResolveContext *ctx, TimestampTz expires_at)
+{
+	if (expires_at <= ctx->at)
+	{
+		ctx->valid_from = Max(ctx->valid_from, expires_at);
+		return true;
+	}
+	ctx->valid_until = Min(ctx->valid_until, expires_at);
+	return false;
+}
 
 /*
  * contribute
@@ -727,7 +811,7 @@ add_on_grant_check(ResolveContext *ctx, LookupScan *ls)
 	bool		isnull;
 	Datum		expires_at = lookup_get(ls, 2, &isnull);
 
-	return (!isnull && DatumGetTimestampTz(expires_at) <= ctx->at) ? "add-on grant expired" : NULL;
+	return (!isnull && expired_as_of(ctx, DatumGetTimestampTz(expires_at))) ? "add-on grant expired" : NULL;
 }
 
 /* track_membership_check: a user_tracks row counts while active. */
@@ -792,7 +876,7 @@ walk_denials(ResolveContext *ctx)
 		c.effect = EFFECT_DENY;
 		c.via_id = lookup_get(&ls, 3, &isnull);
 		c.feature_id = lookup_get(&ls, 1, &isnull);
-		if (!expires_null && DatumGetTimestampTz(expires_at) <= ctx->at)
+		if (!expires_null && expired_as_of(ctx, DatumGetTimestampTz(expires_at)))
 			c.ignored = "deny expired";
 		contribute(ctx, &c);
 	}
@@ -912,6 +996,67 @@ single_sink(ResolveContext *ctx, const Contribution *c)
 		ctx->stop = true;
 }
 
+/* A feature as the feature map keeps it, by key. */
+typedef struct FeatureMapEntry
+{
+	char		key[NAMEDATALEN];	/* hash key: must be first */
+	pg_uuid_t	id;
+	bool		active;
+} FeatureMapEntry;
+
+static HTAB *feature_map = NULL;
+static uint64 feature_map_epoch = 0;	/* entitlement cache epoch it was filled under */
+
+/*
+ * feature_map_current
+ *	  Every feature by key, filled under the entitlement cache's rules (one
+ *	  scan of features, kept until the cache's next flush); NULL when the
+ *	  statement's snapshot may not use cached data.
+ */
+static HTAB *
+feature_map_current(void)
+{
+	LookupScan	ls;
+	HASHCTL		hctl = {0};
+	HTAB	   *map;
+
+	if (!entcache_usable(statement_snapshot()))
+		return NULL;
+	if (feature_map != NULL && feature_map_epoch == entcache_epoch())
+		return feature_map;
+	if (feature_map != NULL)
+		hash_destroy(feature_map);
+	feature_map = NULL;
+
+	hctl.keysize = NAMEDATALEN;
+	hctl.entrysize = sizeof(FeatureMapEntry);
+	hctl.hcxt = TopMemoryContext;
+	map = hash_create("innotrue feature map", 64, &hctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	lookup_begin(&ls, LK_FEATURE_BY_KEY, 0, NULL);
+	while (lookup_next(&ls))
+	{
+		bool		isnull;
+		char	   *key = lookup_get_text(&ls, 0);
+		FeatureMapEntry *fe;
+
+		if (strlen(key) >= NAMEDATALEN)
+			continue;			/* found by feature_by_key's index lookup instead */
+		fe = (FeatureMapEntry *) hash_search(map, key, HASH_ENTER, NULL);
+		fe->id = *DatumGetUUIDP(lookup_get(&ls, 1, &isnull));
+		fe->active = lookup_get_bool(&ls, 2);
+	}
+	lookup_end(&ls);
+	/* Scanning may have processed invalidations: keep the map only if none flushed. */
+	if (!entcache_usable(statement_snapshot()))
+	{
+		hash_destroy(map);
+		return NULL;
+	}
+	feature_map = map;
+	feature_map_epoch = entcache_epoch();
+	return feature_map;
+}
+
 /*
  * feature_by_key
  *	  Id and active flag of a feature by key; unknown key is an error so
@@ -923,14 +1068,32 @@ feature_by_key(text *key, bool *active)
 	static const int cols[] = {1, 2};
 	Datum		values[2];
 	bool		nulls[2];
+	HTAB	   *map = feature_map_current();
+	char	   *key_str = text_to_cstring(key);
 
-	if (!lookup_row(LK_FEATURE_BY_KEY, PointerGetDatum(key), 2, cols, values, nulls))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("feature \"%s\" does not exist", text_to_cstring(key)),
-				 errhint("Feature keys are listed in innotrue.features.")));
-	*active = DatumGetBool(values[1]);
-	return values[0];
+	if (map != NULL && strlen(key_str) < NAMEDATALEN)
+	{
+		FeatureMapEntry *fe = (FeatureMapEntry *) hash_search(map, key_str, HASH_FIND, NULL);
+
+		if (fe != NULL)
+		{
+			pg_uuid_t  *id = (pg_uuid_t *) palloc(sizeof(pg_uuid_t));
+
+			*id = fe->id;
+			*active = fe->active;
+			return UUIDPGetDatum(id);
+		}
+	}
+	else if (lookup_row(LK_FEATURE_BY_KEY, PointerGetDatum(key), 2, cols, values, nulls))
+	{
+		*active = DatumGetBool(values[1]);
+		return values[0];
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_OBJECT),
+			 errmsg("feature \"%s\" does not exist", key_str),
+			 errhint("Feature keys are listed in innotrue.features.")));
+	return (Datum) 0;			/* keep compiler quiet */
 }
 
 /*
@@ -954,60 +1117,36 @@ resolve_single(Datum user_id, Datum feature_id, TimestampTz at, StopRule rule, F
 	*state = sink.state;
 }
 
-/*
- * innotrue_has_feature
- *	  has_feature(user_id, feature_key): true when some source grants the
- *	  feature (limit NULL or > 0) and nothing denies it.  Usage is not
- *	  considered (record_feature_usage enforces limits).
- */
-Datum
-innotrue_has_feature(PG_FUNCTION_ARGS)
+/* Sink of a full resolution: one FeatureState per feature id in a hash table. */
+static void
+table_sink(ResolveContext *ctx, const Contribution *c)
 {
-	bool		active;
-	Datum		feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
-	FeatureState state;
+	HTAB	   *states = (HTAB *) ctx->sink_arg;
+	FeatureState *fs;
+	bool		found;
 
-	if (!active)
-		PG_RETURN_BOOL(false);
-	resolve_single(PG_GETARG_DATUM(0), feature_id, GetCurrentTransactionStartTimestamp(),
-				   STOP_ON_ACCESS, &state);
-	PG_RETURN_BOOL(state.granted && state.denies == 0);
+	if (c->ignored != NULL || c->effect == EFFECT_NONE)
+		return;
+	fs = (FeatureState *) hash_search(states, DatumGetUUIDP(c->feature_id), HASH_ENTER, &found);
+	if (!found)
+	{
+		pg_uuid_t	id = fs->feature_id;
+
+		memset(fs, 0, sizeof(FeatureState));
+		fs->feature_id = id;
+	}
+	feature_state_apply(fs, c);
 }
 
 /*
- * innotrue_feature_limit
- *	  feature_limit(user_id, feature_key): the merged monthly limit; NULL =
- *	  unlimited, 0 = not granted or denied.
+ * compute_effective_tier
+ *	  The effective plan tier of a user (see effective_plan_tier); *exists
+ *	  false, and 0 returned, for an unknown user.
  */
-Datum
-innotrue_feature_limit(PG_FUNCTION_ARGS)
-{
-	bool		active;
-	Datum		feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
-	FeatureState state;
-
-	if (!active)
-		PG_RETURN_INT32(0);
-	resolve_single(PG_GETARG_DATUM(0), feature_id, GetCurrentTransactionStartTimestamp(),
-				   STOP_ON_UNLIMITED, &state);
-	if (!state.granted || state.denies != 0)
-		PG_RETURN_INT32(0);
-	if (state.unlimited)
-		PG_RETURN_NULL();
-	PG_RETURN_INT32(state.limit);
-}
-
-/*
- * innotrue_effective_plan_tier
- *	  effective_plan_tier(user_id): max of the personal plan's tier and the
- *	  tiers of plans sponsored through active memberships of active
- *	  organizations; inactive plans count as tier 0.  NULL for an unknown user.
- */
-Datum
-innotrue_effective_plan_tier(PG_FUNCTION_ARGS)
+static int32
+compute_effective_tier(Datum user_id, bool *exists)
 {
 	static const int cols[] = {1};
-	Datum		user_id = PG_GETARG_DATUM(0);
 	Datum		plan_id;
 	bool		isnull;
 	bool		active;
@@ -1015,8 +1154,9 @@ innotrue_effective_plan_tier(PG_FUNCTION_ARGS)
 	int32		best = 0;
 	LookupScan	ls;
 
-	if (!lookup_row(LK_PROFILE, user_id, 1, cols, &plan_id, &isnull))
-		PG_RETURN_NULL();
+	*exists = lookup_row(LK_PROFILE, user_id, 1, cols, &plan_id, &isnull);
+	if (!*exists)
+		return 0;
 	if (!isnull && plan_state(plan_id, &active, NULL, &tier) && active)
 		best = tier;
 
@@ -1039,7 +1179,207 @@ innotrue_effective_plan_tier(PG_FUNCTION_ARGS)
 			best = tier;
 	}
 	lookup_end(&ls);
-	PG_RETURN_INT32(best);
+	return best;
+}
+
+/* ------------------------------------------------------------------------
+ * User resolutions: everything about one user, as kept by the cache
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * A user's complete resolution as of some time: one merged state per
+ * feature any source grants or denies, sorted by feature id, and the
+ * effective plan tier.  One flat allocation, so the cache can copy it.
+ */
+typedef struct UserResolution
+{
+	bool		user_exists;
+	int32		tier;
+	int			nfeatures;
+	FeatureState features[FLEXIBLE_ARRAY_MEMBER];
+} UserResolution;
+
+#define UserResolutionSize(n) (offsetof(UserResolution, features) + (n) * sizeof(FeatureState))
+
+/* feature_state_cmp: orders merged states by feature id, for bsearch. */
+static int
+feature_state_cmp(const void *a, const void *b)
+{
+	return memcmp(&((const FeatureState *) a)->feature_id,
+				  &((const FeatureState *) b)->feature_id, sizeof(pg_uuid_t));
+}
+
+/* resolution_feature: a feature's merged state in a resolution, or NULL. */
+static const FeatureState *
+resolution_feature(const UserResolution *r, Datum feature_id)
+{
+	FeatureState key;
+
+	key.feature_id = *DatumGetUUIDP(feature_id);
+	return (const FeatureState *) bsearch(&key, r->features, r->nfeatures,
+										  sizeof(FeatureState), feature_state_cmp);
+}
+
+/*
+ * build_resolution
+ *	  Walks every source for every feature as of at; *valid_from and
+ *	  *valid_until bound the times the result holds for (expiries seen).
+ */
+static UserResolution *
+build_resolution(Datum user_id, TimestampTz at, TimestampTz *valid_from, TimestampTz *valid_until)
+{
+	ResolveContext ctx = {0};
+	HASHCTL		hctl = {0};
+	HTAB	   *states;
+	HASH_SEQ_STATUS seq;
+	FeatureState *fs;
+	UserResolution *r;
+	int			n = 0;
+
+	hctl.keysize = sizeof(pg_uuid_t);
+	hctl.entrysize = sizeof(FeatureState);
+	hctl.hcxt = CurrentMemoryContext;
+	states = hash_create("innotrue entitlements", 64, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	ctx.user_id = user_id;
+	ctx.at = at;
+	ctx.valid_from = DT_NOBEGIN;
+	ctx.valid_until = DT_NOEND;
+	ctx.sink = table_sink;
+	ctx.sink_arg = states;
+	walk_sources(&ctx);
+
+	r = (UserResolution *) palloc0(UserResolutionSize(hash_get_num_entries(states)));
+	hash_seq_init(&seq, states);
+	while ((fs = (FeatureState *) hash_seq_search(&seq)) != NULL)
+		r->features[n++] = *fs;
+	r->nfeatures = n;
+	qsort(r->features, n, sizeof(FeatureState), feature_state_cmp);
+	hash_destroy(states);
+	r->tier = compute_effective_tier(user_id, &r->user_exists);
+	*valid_from = ctx.valid_from;
+	*valid_until = ctx.valid_until;
+	return r;
+}
+
+/*
+ * cached_resolution
+ *	  The user's resolution as of at through the entitlement cache (built
+ *	  and kept on a miss); NULL when this statement's snapshot may not use
+ *	  the cache, so that single-feature callers can take their cheaper
+ *	  early-stopping walk instead.
+ */
+static const UserResolution *
+cached_resolution(Datum user_id, TimestampTz at)
+{
+	Snapshot	snapshot = statement_snapshot();
+	const UserResolution *r;
+	UserResolution *built;
+	TimestampTz from;
+	TimestampTz until;
+
+	if (!entcache_usable(snapshot))
+		return NULL;
+	r = (const UserResolution *) entcache_find(DatumGetUUIDP(user_id), at);
+	if (r != NULL)
+		return r;
+	built = build_resolution(user_id, at, &from, &until);
+	entcache_store(snapshot, DatumGetUUIDP(user_id), from, until, built,
+				   UserResolutionSize(built->nfeatures));
+	return built;
+}
+
+/*
+ * feature_state
+ *	  A user's merged state of one feature as of at: from the cached
+ *	  resolution when the cache may serve, else by a walk that stops as
+ *	  soon as rule allows.
+ */
+static void
+feature_state(Datum user_id, Datum feature_id, TimestampTz at, StopRule rule, FeatureState *state)
+{
+	const UserResolution *r = cached_resolution(user_id, at);
+
+	if (r != NULL)
+	{
+		const FeatureState *fs = resolution_feature(r, feature_id);
+
+		if (fs != NULL)
+			*state = *fs;
+		else
+			memset(state, 0, sizeof(FeatureState));
+		return;
+	}
+	resolve_single(user_id, feature_id, at, rule, state);
+}
+
+/*
+ * innotrue_has_feature
+ *	  has_feature(user_id, feature_key): true when some source grants the
+ *	  feature (limit NULL or > 0) and nothing denies it.  Usage is not
+ *	  considered (record_feature_usage enforces limits).
+ */
+Datum
+innotrue_has_feature(PG_FUNCTION_ARGS)
+{
+	bool		active;
+	Datum		feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
+	FeatureState state;
+
+	if (!active)
+		PG_RETURN_BOOL(false);
+	feature_state(PG_GETARG_DATUM(0), feature_id, GetCurrentTransactionStartTimestamp(),
+				  STOP_ON_ACCESS, &state);
+	PG_RETURN_BOOL(state.granted && state.denies == 0);
+}
+
+/*
+ * innotrue_feature_limit
+ *	  feature_limit(user_id, feature_key): the merged monthly limit; NULL =
+ *	  unlimited, 0 = not granted or denied.
+ */
+Datum
+innotrue_feature_limit(PG_FUNCTION_ARGS)
+{
+	bool		active;
+	Datum		feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
+	FeatureState state;
+
+	if (!active)
+		PG_RETURN_INT32(0);
+	feature_state(PG_GETARG_DATUM(0), feature_id, GetCurrentTransactionStartTimestamp(),
+				  STOP_ON_UNLIMITED, &state);
+	if (!state.granted || state.denies != 0)
+		PG_RETURN_INT32(0);
+	if (state.unlimited)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(state.limit);
+}
+
+/*
+ * innotrue_effective_plan_tier
+ *	  effective_plan_tier(user_id): max of the personal plan's tier and the
+ *	  tiers of plans sponsored through active memberships of active
+ *	  organizations; inactive plans count as tier 0.  NULL for an unknown user.
+ */
+Datum
+innotrue_effective_plan_tier(PG_FUNCTION_ARGS)
+{
+	Datum		user_id = PG_GETARG_DATUM(0);
+	const UserResolution *r = cached_resolution(user_id, GetCurrentTransactionStartTimestamp());
+	bool		exists;
+	int32		tier;
+
+	if (r != NULL)
+	{
+		exists = r->user_exists;
+		tier = r->tier;
+	}
+	else
+		tier = compute_effective_tier(user_id, &exists);
+	if (!exists)
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(tier);
 }
 
 /* ------------------------------------------------------------------------
@@ -1146,27 +1486,6 @@ innotrue_usage_period(PG_FUNCTION_ARGS)
  * ------------------------------------------------------------------------
  */
 
-/* Sink of a full resolution: one FeatureState per feature id in a hash table. */
-static void
-table_sink(ResolveContext *ctx, const Contribution *c)
-{
-	HTAB	   *states = (HTAB *) ctx->sink_arg;
-	FeatureState *fs;
-	bool		found;
-
-	if (c->ignored != NULL || c->effect == EFFECT_NONE)
-		return;
-	fs = (FeatureState *) hash_search(states, DatumGetUUIDP(c->feature_id), HASH_ENTER, &found);
-	if (!found)
-	{
-		pg_uuid_t	id = fs->feature_id;
-
-		memset(fs, 0, sizeof(FeatureState));
-		fs->feature_id = id;
-	}
-	feature_state_apply(fs, c);
-}
-
 /*
  * sources_array
  *	  The granting sources of a feature as text[], in priority order.
@@ -1223,7 +1542,7 @@ entitlement_values(const char *key, const FeatureState *fs, Datum *values, bool 
  *	  period: one index scan for all features instead of one per feature.
  */
 static void
-collect_usage(Datum user_id, DateADT period_start, HTAB *states)
+collect_usage(Datum user_id, DateADT period_start, UserResolution *r)
 {
 	LookupScan	ls;
 
@@ -1236,7 +1555,7 @@ collect_usage(Datum user_id, DateADT period_start, HTAB *states)
 
 		if (DatumGetDateADT(lookup_get(&ls, 2, &isnull)) != period_start)
 			continue;
-		fs = (FeatureState *) hash_search(states, DatumGetUUIDP(lookup_get(&ls, 1, &isnull)), HASH_FIND, NULL);
+		fs = (FeatureState *) resolution_feature(r, lookup_get(&ls, 1, &isnull));
 		used = lookup_get(&ls, 3, &isnull);
 		if (fs != NULL && !isnull)
 			fs->used = DatumGetInt32(used);
@@ -1250,7 +1569,7 @@ collect_usage(Datum user_id, DateADT period_start, HTAB *states)
  *	  features in key order (so no sort), or only the feature named by key.
  */
 static void
-emit_resolved_rows(ReturnSetInfo *rsinfo, HTAB *states, Datum key)
+emit_resolved_rows(ReturnSetInfo *rsinfo, const UserResolution *r, Datum key)
 {
 	LookupScan	ls;
 
@@ -1260,9 +1579,9 @@ emit_resolved_rows(ReturnSetInfo *rsinfo, HTAB *states, Datum key)
 		bool		isnull;
 		Datum		values[8];
 		bool		nulls[8];
-		FeatureState *fs;
+		const FeatureState *fs;
 
-		fs = (FeatureState *) hash_search(states, DatumGetUUIDP(lookup_get(&ls, 1, &isnull)), HASH_FIND, NULL);
+		fs = resolution_feature(r, lookup_get(&ls, 1, &isnull));
 		if (fs == NULL || (!fs->granted && fs->denies == 0) || !lookup_get_bool(&ls, 2))
 			continue;
 		entitlement_values(lookup_get_text(&ls, 0), fs, values, nulls);
@@ -1283,38 +1602,39 @@ innotrue_resolve_entitlements(PG_FUNCTION_ARGS)
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		user_id = PG_GETARG_DATUM(0);
 	TimestampTz at = PG_GETARG_TIMESTAMPTZ(PG_NARGS() - 1);
-	ResolveContext ctx = {0};
-	HASHCTL		hctl = {0};
-	HTAB	   *states;
+	const UserResolution *cached;
+	UserResolution *r;
 	DateADT		period_start;
 
 	InitMaterializedSRF(fcinfo, 0);
-
-	ctx.user_id = user_id;
-	ctx.at = at;
 	if (PG_NARGS() == 3)
 	{
 		bool		active;
 
-		ctx.feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
-		ctx.one_feature = true;
+		(void) feature_by_key(PG_GETARG_TEXT_PP(1), &active);
 		if (!active)
 			return (Datum) 0;
 	}
 
-	hctl.keysize = sizeof(pg_uuid_t);
-	hctl.entrysize = sizeof(FeatureState);
-	hctl.hcxt = CurrentMemoryContext;
-	states = hash_create("innotrue entitlements", 64, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	ctx.sink = table_sink;
-	ctx.sink_arg = states;
-	walk_sources(&ctx);
+	/* A private copy: the period's usage is filled in per call. */
+	cached = cached_resolution(user_id, at);
+	if (cached != NULL)
+	{
+		r = (UserResolution *) palloc(UserResolutionSize(cached->nfeatures));
+		memcpy(r, cached, UserResolutionSize(cached->nfeatures));
+	}
+	else
+	{
+		TimestampTz from;
+		TimestampTz until;
 
-	if (hash_get_num_entries(states) == 0)
+		r = build_resolution(user_id, at, &from, &until);
+	}
+	if (r->nfeatures == 0)
 		return (Datum) 0;
 	usage_period(at, &period_start, NULL);
-	collect_usage(user_id, period_start, states);
-	emit_resolved_rows(rsinfo, states, ctx.one_feature ? PG_GETARG_DATUM(1) : (Datum) 0);
+	collect_usage(user_id, period_start, r);
+	emit_resolved_rows(rsinfo, r, PG_NARGS() == 3 ? PG_GETARG_DATUM(1) : (Datum) 0);
 	return (Datum) 0;
 }
 
@@ -1463,7 +1783,7 @@ innotrue_record_feature_usage(PG_FUNCTION_ARGS)
 				 errmsg("usage amount of feature \"%s\" must be positive", key_str),
 				 errdetail("The amount given was %d.", amount)));
 	if (active)
-		resolve_single(user_id, feature_id, at, STOP_ON_UNLIMITED, &state);
+		feature_state(user_id, feature_id, at, STOP_ON_UNLIMITED, &state);
 	if (!state.granted || state.denies != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

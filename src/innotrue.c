@@ -10,6 +10,8 @@
  */
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
 #include "utils/guc.h"
 
@@ -20,6 +22,10 @@ PG_MODULE_MAGIC;
 /* The innotrue.user_id setting: the current user when neither Supabase's
  * auth.uid() nor request.jwt.claim.sub is available. */
 char	   *innotrue_user_id_setting = NULL;
+
+/* innotrue.entitlement_cache_size: memory (kB) of each backend's
+ * entitlement cache (entitlement_cache.c); 0 turns it off. */
+int			innotrue_entitlement_cache_size = 65536;
 
 void		_PG_init(void);
 
@@ -39,6 +45,17 @@ _PG_init(void)
 							   PGC_USERSET,
 							   0,
 							   NULL, NULL, NULL);
+
+	DefineCustomIntVariable("innotrue.entitlement_cache_size",
+							"Memory each backend may use to cache resolved entitlements.",
+							"0 turns the cache off: every check resolves the five sources afresh.",
+							&innotrue_entitlement_cache_size,
+							65536,
+							0,
+							MAX_KILOBYTES,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("innotrue");
 }

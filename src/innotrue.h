@@ -11,11 +11,15 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/snapshot.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
 
 /* Name of the extension's schema; fixed by innotrue.control (not relocatable). */
 #define INNOTRUE_SCHEMA "innotrue"
 
 extern char *innotrue_user_id_setting;
+extern int	innotrue_entitlement_cache_size;
 
 /* catalog.c: the extension's relations by name, and the generation that
  * tells a per-backend OID cache it must resolve its names again. */
@@ -30,5 +34,15 @@ extern Datum innotrue_current_user(bool *isnull);
  * feature and plan-tier gates), so the entitlement merge exists once. */
 extern Datum innotrue_has_feature(PG_FUNCTION_ARGS);
 extern Datum innotrue_effective_plan_tier(PG_FUNCTION_ARGS);
+
+/* entitlement_cache.c: per-user resolved entitlements that no snapshot can
+ * see stale.  entcache_usable() first in every call (it processes pending
+ * invalidations); then entcache_find() may serve, entcache_store() keep. */
+extern bool entcache_usable(Snapshot snapshot);
+extern const void *entcache_find(const pg_uuid_t *user_id, TimestampTz at);
+extern void entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
+						   TimestampTz valid_from, TimestampTz valid_until,
+						   const void *data, Size size);
+extern uint64 entcache_epoch(void);
 
 #endif							/* INNOTRUE_H */

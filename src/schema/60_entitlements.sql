@@ -159,3 +159,48 @@ STABLE PARALLEL SAFE STRICT
 AS $$ SELECT innotrue.explain_entitlement(innotrue.current_user_id(), explain_entitlement.feature_key, now()) $$;
 COMMENT ON FUNCTION innotrue.explain_entitlement(text) IS
     'explain_entitlement for innotrue.current_user_id(); NULL for an anonymous caller.';
+
+-- The entitlement cache (src/entitlement_cache.c): each backend keeps resolved entitlements per
+-- user and must forget them whenever a table they are resolved from changes.  One statement trigger
+-- per such table, on exactly the tables and columns the C read path names
+-- (entitlement_cache_sources()), enabled ALWAYS so that replica-mode restores and logical
+-- replication invalidate too.
+
+CREATE FUNCTION innotrue.entitlement_cache_sources()
+RETURNS TABLE (table_name text, column_names text[])
+LANGUAGE C
+IMMUTABLE PARALLEL SAFE
+AS 'MODULE_PATHNAME', 'innotrue_entitlement_cache_sources';
+COMMENT ON FUNCTION innotrue.entitlement_cache_sources() IS
+    'The tables (and their columns) entitlements are resolved from: each carries the entitlement_cache_invalidate trigger. Fixed by the C code of this version.';
+
+CREATE FUNCTION innotrue.entitlement_cache_invalidate()
+RETURNS trigger
+LANGUAGE C
+VOLATILE PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'innotrue_entitlement_cache_invalidate';
+COMMENT ON FUNCTION innotrue.entitlement_cache_invalidate() IS
+    'Statement trigger on each entitlement source table: flushes this backend''s entitlement cache and has every backend of the database flush theirs before the writing transaction commits.';
+
+CREATE FUNCTION innotrue.entitlement_cache_stats(OUT entries bigint, OUT bytes bigint, OUT hits bigint,
+                                                 OUT misses bigint, OUT flushes bigint, OUT bypassed bigint)
+RETURNS record
+LANGUAGE C
+VOLATILE PARALLEL RESTRICTED
+AS 'MODULE_PATHNAME', 'innotrue_entitlement_cache_stats';
+COMMENT ON FUNCTION innotrue.entitlement_cache_stats() IS
+    'This backend''s entitlement cache: users cached, bytes, and since the backend started cache hits, misses, flushes and calls that bypassed it (a snapshot older than the last flush, or a transaction that wrote a source table).';
+
+DO $cache_triggers$
+DECLARE
+    s record;
+BEGIN
+    FOR s IN SELECT * FROM innotrue.entitlement_cache_sources() LOOP
+        EXECUTE format('CREATE TRIGGER entitlement_cache_invalidate
+                            AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF %s ON innotrue.%I
+                            FOR EACH STATEMENT EXECUTE FUNCTION innotrue.entitlement_cache_invalidate()',
+                       (SELECT string_agg(quote_ident(c), ', ') FROM unnest(s.column_names) c), s.table_name);
+        EXECUTE format('ALTER TABLE innotrue.%I ENABLE ALWAYS TRIGGER entitlement_cache_invalidate', s.table_name);
+    END LOOP;
+END
+$cache_triggers$;
