@@ -73,7 +73,6 @@ PG_FUNCTION_INFO_V1(innotrue_entitlement_cache_sources);
 typedef enum Lookup
 {
 	LK_FEATURE_BY_KEY,
-	LK_FEATURE_BY_ID,
 	LK_PROFILE,
 	LK_PLAN,
 	LK_PLAN_FEATURES,
@@ -99,6 +98,22 @@ typedef enum Lookup
 #define MAX_COLS 6
 
 /*
+ * How a lookup's rows may be kept between calls.  Per-user rows are kept
+ * only inside a user's cached resolution; configuration rows (plans,
+ * program plans, add-ons, tracks, organizations and their feature rows),
+ * the same for every user, are also memoized per lookup key so that a cold
+ * resolution reads only the user's own rows; live rows are read afresh at
+ * every call.  Memoized and cached data follow the same rules
+ * (entitlement_cache.c).
+ */
+typedef enum LookupKeep
+{
+	KEEP_PER_USER,
+	KEEP_CONFIG,
+	KEEP_NONE
+} LookupKeep;
+
+/*
  * A lookup: the table, the index scanned and the columns read.  The first
  * nkeys columns are the index's leading columns, in index order; scan keys
  * are given in that order.
@@ -109,40 +124,39 @@ typedef struct LookupSpec
 	const char *index;
 	int			nkeys;
 	const char *columns[MAX_COLS];
-	bool		live;			/* read afresh at every call, never behind the entitlement cache */
+	LookupKeep	keep;
 } LookupSpec;
 
 static const LookupSpec lookup_specs[NUM_LOOKUPS] = {
 	[LK_FEATURE_BY_KEY] = {"features", "features_key_key", 1, {"key", "id", "is_active"}},
-	[LK_FEATURE_BY_ID] = {"features", "features_pkey", 1, {"id", "key", "is_active"}},
 	[LK_PROFILE] = {"profiles", "profiles_pkey", 1, {"id", "plan_id"}},
-	[LK_PLAN] = {"plans", "plans_pkey", 1, {"id", "is_active", "key", "tier_level"}},
+	[LK_PLAN] = {"plans", "plans_pkey", 1, {"id", "is_active", "key", "tier_level"}, KEEP_CONFIG},
 	[LK_PLAN_FEATURES] = {"plan_features", "plan_features_plan_feature_key", 2,
-	{"plan_id", "feature_id", "limit_value", "is_restrictive"}},
+	{"plan_id", "feature_id", "limit_value", "is_restrictive"}, KEEP_CONFIG},
 	[LK_ENROLLMENTS] = {"client_enrollments", "client_enrollments_user_id_idx", 1,
 	{"user_id", "program_id", "program_plan_id", "tier_name", "status"}},
-	[LK_PROGRAM] = {"programs", "programs_pkey", 1, {"id", "default_program_plan_id", "slug"}},
+	[LK_PROGRAM] = {"programs", "programs_pkey", 1, {"id", "default_program_plan_id", "slug"}, KEEP_CONFIG},
 	[LK_TIER_PLAN] = {"program_tier_plans", "program_tier_plans_program_tier_key", 2,
-	{"program_id", "tier_name", "program_plan_id"}},
-	[LK_PROGRAM_PLAN] = {"program_plans", "program_plans_pkey", 1, {"id", "is_active", "key"}},
+	{"program_id", "tier_name", "program_plan_id"}, KEEP_CONFIG},
+	[LK_PROGRAM_PLAN] = {"program_plans", "program_plans_pkey", 1, {"id", "is_active", "key"}, KEEP_CONFIG},
 	[LK_PROGRAM_PLAN_FEATURES] = {"program_plan_features", "program_plan_features_program_plan_feature_key", 2,
-	{"program_plan_id", "feature_id", "limit_value"}},
+	{"program_plan_id", "feature_id", "limit_value"}, KEEP_CONFIG},
 	[LK_USER_ADD_ONS] = {"user_add_ons", "user_add_ons_user_id_idx", 1, {"user_id", "add_on_id", "expires_at"}},
-	[LK_ADD_ON] = {"add_ons", "add_ons_pkey", 1, {"id", "is_active", "key"}},
+	[LK_ADD_ON] = {"add_ons", "add_ons_pkey", 1, {"id", "is_active", "key"}, KEEP_CONFIG},
 	[LK_ADD_ON_FEATURES] = {"add_on_features", "add_on_features_add_on_feature_key", 2,
-	{"add_on_id", "feature_id", "limit_value"}},
+	{"add_on_id", "feature_id", "limit_value"}, KEEP_CONFIG},
 	[LK_USER_TRACKS] = {"user_tracks", "user_tracks_user_id_idx", 1, {"user_id", "track_id", "is_active"}},
-	[LK_TRACK] = {"tracks", "tracks_pkey", 1, {"id", "is_active", "key"}},
+	[LK_TRACK] = {"tracks", "tracks_pkey", 1, {"id", "is_active", "key"}, KEEP_CONFIG},
 	[LK_TRACK_FEATURES] = {"track_features", "track_features_track_feature_key", 2,
-	{"track_id", "feature_id", "limit_value"}},
+	{"track_id", "feature_id", "limit_value"}, KEEP_CONFIG},
 	[LK_ORG_MEMBERS] = {"organization_members", "organization_members_user_id_idx", 1,
 	{"user_id", "organization_id", "status", "sponsored_plan_id"}},
-	[LK_ORG] = {"organizations", "organizations_pkey", 1, {"id", "is_active", "slug"}},
+	[LK_ORG] = {"organizations", "organizations_pkey", 1, {"id", "is_active", "slug"}, KEEP_CONFIG},
 	[LK_DENIALS] = {"user_feature_denials", "user_feature_denials_user_feature_key", 2,
 	{"user_id", "feature_id", "expires_at", "id"}},
 	[LK_USAGE] = {"feature_usage", "feature_usage_user_feature_period_key", 3,
-	{"user_id", "feature_id", "period_start", "used"}, true},
-	[LK_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}, true},
+	{"user_id", "feature_id", "period_start", "used"}, KEEP_NONE},
+	[LK_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}, KEEP_NONE},
 };
 
 /* What the backend remembers about a lookup once resolved by name. */
@@ -159,14 +173,43 @@ static LookupCache lookup_cache[NUM_LOOKUPS];
 /* Catalog generation (catalog.c) the cache was filled under; 0 = never. */
 static uint64 lookup_cache_stamp = 0;
 
-/* An open scan of one lookup and its current tuple. */
+/* The rows of one configuration lookup key, as memoized. */
+typedef struct MemoKey
+{
+	Lookup		lk;
+	pg_uuid_t	first_key;
+} MemoKey;
+
+typedef struct MemoRows
+{
+	MemoKey		key;			/* hash key: must be first */
+	int			ntuples;
+	HeapTuple  *tuples;			/* in index order */
+} MemoRows;
+
+/* Memoized configuration rows, and the entitlement cache epoch they belong to. */
+static MemoryContext memo_context = NULL;
+static HTAB *memo_rows = NULL;
+static TupleDesc memo_tupdescs[NUM_LOOKUPS];
+static uint64 memo_epoch = 0;
+
+/*
+ * An open scan of one lookup and its current tuple: an index scan, or a
+ * walk over memoized rows (memo != NULL) filtered by the keys after the
+ * first.
+ */
 typedef struct LookupScan
 {
 	const LookupCache *cache;
+	TupleDesc	tupdesc;
 	Relation	heap;
 	Relation	index;
 	SysScanDesc scan;
 	HeapTuple	tuple;
+	const MemoRows *memo;
+	int			memo_next;
+	int			nkeys;
+	Datum		keys[MAX_COLS];
 } LookupScan;
 
 /*
@@ -256,12 +299,12 @@ statement_snapshot(void)
 }
 
 /*
- * lookup_begin
+ * lookup_begin_scan
  *	  Opens the lookup's table and starts an index scan for rows whose first
  *	  nkeys columns equal keys[], under the statement's snapshot.
  */
 static void
-lookup_begin(LookupScan *ls, Lookup lk, int nkeys, const Datum *keys)
+lookup_begin_scan(LookupScan *ls, Lookup lk, int nkeys, const Datum *keys)
 {
 	ScanKeyData skeys[MAX_COLS];
 	Snapshot	snapshot;
@@ -290,22 +333,46 @@ lookup_begin(LookupScan *ls, Lookup lk, int nkeys, const Datum *keys)
 
 	snapshot = statement_snapshot();
 	ls->scan = systable_beginscan_ordered(ls->heap, ls->index, snapshot, nkeys, skeys);
+	ls->tupdesc = RelationGetDescr(ls->heap);
 	ls->tuple = NULL;
+	ls->memo = NULL;
 }
 
 /* lookup_next: advances to the next matching row; false at the end. */
 static bool
 lookup_next(LookupScan *ls)
 {
-	ls->tuple = systable_getnext_ordered(ls->scan, ForwardScanDirection);
-	return HeapTupleIsValid(ls->tuple);
+	if (ls->memo == NULL)
+	{
+		ls->tuple = systable_getnext_ordered(ls->scan, ForwardScanDirection);
+		return HeapTupleIsValid(ls->tuple);
+	}
+	while (ls->memo_next < ls->memo->ntuples)
+	{
+		int			k;
+
+		ls->tuple = ls->memo->tuples[ls->memo_next++];
+		for (k = 1; k < ls->nkeys; k++)
+		{
+			bool		isnull;
+			Datum		d = heap_getattr(ls->tuple, ls->cache->attnums[k], ls->tupdesc, &isnull);
+
+			if (isnull || !DatumGetBool(OidFunctionCall2Coll(ls->cache->eqprocs[k], ls->cache->collations[k],
+															 d, ls->keys[k])))
+				break;
+		}
+		if (k == ls->nkeys)
+			return true;
+	}
+	ls->tuple = NULL;
+	return false;
 }
 
 /* lookup_get: column col (position in the lookup's column list) of the current row. */
 static Datum
 lookup_get(LookupScan *ls, int col, bool *isnull)
 {
-	return heap_getattr(ls->tuple, ls->cache->attnums[col], RelationGetDescr(ls->heap), isnull);
+	return heap_getattr(ls->tuple, ls->cache->attnums[col], ls->tupdesc, isnull);
 }
 
 /* lookup_get_bool: a NOT NULL boolean column of the current row. */
@@ -336,9 +403,119 @@ lookup_get_text(LookupScan *ls, int col)
 static void
 lookup_end(LookupScan *ls)
 {
+	if (ls->memo != NULL)
+		return;
 	systable_endscan_ordered(ls->scan);
 	relation_close(ls->index, NoLock);
 	relation_close(ls->heap, NoLock);
+}
+
+/*
+ * memo_retire
+ *	  Gives up the memoized rows (the entitlement cache flushed): they stay
+ *	  allocated until the transaction ends, as a scan of this call may still
+ *	  be walking them.
+ */
+static void
+memo_retire(void)
+{
+	if (memo_context != NULL)
+		MemoryContextSetParent(memo_context, TopTransactionContext);
+	memo_context = NULL;
+	memo_rows = NULL;
+	memset(memo_tupdescs, 0, sizeof(memo_tupdescs));
+}
+
+/*
+ * memo_fetch
+ *	  The rows of a configuration lookup for one first key, from the memo or
+ *	  read by one index scan (and memoized when the snapshot may fill it);
+ *	  NULL when this statement's snapshot may not use kept data.
+ */
+static const MemoRows *
+memo_fetch(Lookup lk, Datum first_key)
+{
+	MemoKey		key;
+	MemoRows   *rows;
+	LookupScan	ls;
+	int			room = 8;
+	MemoryContext old;
+
+	if (!entcache_usable(statement_snapshot()))
+		return NULL;
+	if (memo_epoch != entcache_epoch())
+	{
+		memo_retire();
+		memo_epoch = entcache_epoch();
+	}
+	if (memo_context == NULL)
+		memo_context = AllocSetContextCreate(TopMemoryContext, "innotrue configuration memo",
+											 ALLOCSET_DEFAULT_SIZES);
+	if (memo_rows == NULL)
+	{
+		HASHCTL		hctl = {0};
+
+		hctl.keysize = sizeof(MemoKey);
+		hctl.entrysize = sizeof(MemoRows);
+		hctl.hcxt = memo_context;
+		memo_rows = hash_create("innotrue configuration memo", 256, &hctl,
+								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	memset(&key, 0, sizeof(key));
+	key.lk = lk;
+	key.first_key = *DatumGetUUIDP(first_key);
+	rows = (MemoRows *) hash_search(memo_rows, &key, HASH_FIND, NULL);
+	if (rows != NULL)
+		return rows;
+
+	lookup_begin_scan(&ls, lk, 1, &first_key);
+	old = MemoryContextSwitchTo(memo_context);
+	if (memo_tupdescs[lk] == NULL)
+		memo_tupdescs[lk] = CreateTupleDescCopy(ls.tupdesc);
+	rows = (MemoRows *) palloc0(sizeof(MemoRows));
+	rows->key = key;
+	rows->tuples = (HeapTuple *) palloc(room * sizeof(HeapTuple));
+	while (lookup_next(&ls))
+	{
+		if (rows->ntuples == room)
+		{
+			room *= 2;
+			rows->tuples = (HeapTuple *) repalloc(rows->tuples, room * sizeof(HeapTuple));
+		}
+		rows->tuples[rows->ntuples++] = heap_copytuple(ls.tuple);
+	}
+	MemoryContextSwitchTo(old);
+	lookup_end(&ls);
+	/* Reading may have processed invalidations: memoize only if nothing flushed. */
+	if (entcache_usable(statement_snapshot()) && memo_epoch == entcache_epoch())
+		*(MemoRows *) hash_search(memo_rows, &key, HASH_ENTER, NULL) = *rows;
+	return rows;
+}
+
+/*
+ * lookup_begin
+ *	  Starts a lookup of the rows whose first nkeys columns equal keys[]:
+ *	  over memoized rows for a configuration lookup when the statement's
+ *	  snapshot may use them, else by an index scan.
+ */
+static void
+lookup_begin(LookupScan *ls, Lookup lk, int nkeys, const Datum *keys)
+{
+	int			i;
+
+	if (lookup_specs[lk].keep == KEEP_CONFIG && nkeys >= 1 &&
+		(ls->memo = memo_fetch(lk, keys[0])) != NULL)
+	{
+		ls->cache = &lookup_cache[lk];
+		ls->tupdesc = memo_tupdescs[lk];
+		ls->memo_next = 0;
+		ls->nkeys = nkeys;
+		for (i = 0; i < nkeys; i++)
+			ls->keys[i] = keys[i];
+		ls->tuple = NULL;
+		return;
+	}
+	lookup_begin_scan(ls, lk, nkeys, keys);
 }
 
 /*
@@ -358,7 +535,7 @@ lookup_row(Lookup lk, Datum key, int ncols, const int *cols, Datum *values, bool
 	found = lookup_next(&ls);
 	for (i = 0; found && i < ncols; i++)
 	{
-		Form_pg_attribute att = TupleDescAttr(RelationGetDescr(ls.heap),
+		Form_pg_attribute att = TupleDescAttr(ls.tupdesc,
 											  ls.cache->attnums[cols[i]] - 1);
 
 		values[i] = lookup_get(&ls, cols[i], &nulls[i]);
@@ -394,11 +571,11 @@ innotrue_entitlement_cache_sources(PG_FUNCTION_ARGS)
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
 
-		if (spec->live)
+		if (spec->keep == KEEP_NONE)
 			continue;
 		/* One row per table: its first lookup gathers the columns of all. */
 		for (other = 0; other < lk; other++)
-			if (!lookup_specs[other].live && strcmp(lookup_specs[other].table, spec->table) == 0)
+			if (lookup_specs[other].keep != KEEP_NONE && strcmp(lookup_specs[other].table, spec->table) == 0)
 				break;
 		if (other < lk)
 			continue;
@@ -996,65 +1173,113 @@ single_sink(ResolveContext *ctx, const Contribution *c)
 		ctx->stop = true;
 }
 
-/* A feature as the feature map keeps it, by key. */
-typedef struct FeatureMapEntry
+/* One feature as the feature catalog keeps it. */
+typedef struct FeatureInfo
 {
-	char		key[NAMEDATALEN];	/* hash key: must be first */
+	char	   *key;
 	pg_uuid_t	id;
 	bool		active;
-} FeatureMapEntry;
+} FeatureInfo;
 
-static HTAB *feature_map = NULL;
-static uint64 feature_map_epoch = 0;	/* entitlement cache epoch it was filled under */
+/* Every feature: in index (key) order for output, and by strcmp for lookups. */
+typedef struct FeatureCatalog
+{
+	int			n;
+	FeatureInfo *in_key_order;
+	FeatureInfo **by_strcmp;
+} FeatureCatalog;
+
+static MemoryContext feature_catalog_context = NULL;
+static FeatureCatalog *feature_catalog_cached = NULL;
+static uint64 feature_catalog_epoch = 0;	/* entitlement cache epoch it was loaded under */
+
+/* feature_info_cmp: orders FeatureInfo pointers by key, bytewise. */
+static int
+feature_info_cmp(const void *a, const void *b)
+{
+	return strcmp((*(FeatureInfo *const *) a)->key, (*(FeatureInfo *const *) b)->key);
+}
 
 /*
- * feature_map_current
- *	  Every feature by key, filled under the entitlement cache's rules (one
- *	  scan of features, kept until the cache's next flush); NULL when the
- *	  statement's snapshot may not use cached data.
+ * load_feature_catalog
+ *	  Reads every feature (one scan of the key index) into memory of cxt.
  */
-static HTAB *
-feature_map_current(void)
+static FeatureCatalog *
+load_feature_catalog(MemoryContext cxt)
 {
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	FeatureCatalog *cat = (FeatureCatalog *) palloc0(sizeof(FeatureCatalog));
+	int			room = 64;
+	int			i;
 	LookupScan	ls;
-	HASHCTL		hctl = {0};
-	HTAB	   *map;
 
-	if (!entcache_usable(statement_snapshot()))
-		return NULL;
-	if (feature_map != NULL && feature_map_epoch == entcache_epoch())
-		return feature_map;
-	if (feature_map != NULL)
-		hash_destroy(feature_map);
-	feature_map = NULL;
-
-	hctl.keysize = NAMEDATALEN;
-	hctl.entrysize = sizeof(FeatureMapEntry);
-	hctl.hcxt = TopMemoryContext;
-	map = hash_create("innotrue feature map", 64, &hctl, HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
+	cat->in_key_order = (FeatureInfo *) palloc(room * sizeof(FeatureInfo));
 	lookup_begin(&ls, LK_FEATURE_BY_KEY, 0, NULL);
 	while (lookup_next(&ls))
 	{
 		bool		isnull;
-		char	   *key = lookup_get_text(&ls, 0);
-		FeatureMapEntry *fe;
+		FeatureInfo *fi;
 
-		if (strlen(key) >= NAMEDATALEN)
-			continue;			/* found by feature_by_key's index lookup instead */
-		fe = (FeatureMapEntry *) hash_search(map, key, HASH_ENTER, NULL);
-		fe->id = *DatumGetUUIDP(lookup_get(&ls, 1, &isnull));
-		fe->active = lookup_get_bool(&ls, 2);
+		if (cat->n == room)
+		{
+			room *= 2;
+			cat->in_key_order = (FeatureInfo *) repalloc(cat->in_key_order, room * sizeof(FeatureInfo));
+		}
+		fi = &cat->in_key_order[cat->n++];
+		fi->key = lookup_get_text(&ls, 0);
+		fi->id = *DatumGetUUIDP(lookup_get(&ls, 1, &isnull));
+		fi->active = lookup_get_bool(&ls, 2);
 	}
 	lookup_end(&ls);
-	/* Scanning may have processed invalidations: keep the map only if none flushed. */
+	cat->by_strcmp = (FeatureInfo **) palloc(Max(cat->n, 1) * sizeof(FeatureInfo *));
+	for (i = 0; i < cat->n; i++)
+		cat->by_strcmp[i] = &cat->in_key_order[i];
+	qsort(cat->by_strcmp, cat->n, sizeof(FeatureInfo *), feature_info_cmp);
+	MemoryContextSwitchTo(old);
+	return cat;
+}
+
+/*
+ * cached_feature_catalog
+ *	  The feature catalog kept under the entitlement cache's rules (loaded
+ *	  once per cache epoch); NULL when this statement's snapshot may not use
+ *	  cached data.
+ */
+static FeatureCatalog *
+cached_feature_catalog(void)
+{
+	FeatureCatalog *cat;
+
 	if (!entcache_usable(statement_snapshot()))
-	{
-		hash_destroy(map);
 		return NULL;
-	}
-	feature_map = map;
-	feature_map_epoch = entcache_epoch();
-	return feature_map;
+	if (feature_catalog_cached != NULL && feature_catalog_epoch == entcache_epoch())
+		return feature_catalog_cached;
+	if (feature_catalog_context == NULL)
+		feature_catalog_context = AllocSetContextCreate(TopMemoryContext, "innotrue feature catalog",
+														ALLOCSET_SMALL_SIZES);
+	MemoryContextReset(feature_catalog_context);
+	feature_catalog_cached = NULL;
+	cat = load_feature_catalog(feature_catalog_context);
+	/* Loading may have processed invalidations: keep it only if none flushed. */
+	if (!entcache_usable(statement_snapshot()))
+		return NULL;
+	feature_catalog_cached = cat;
+	feature_catalog_epoch = entcache_epoch();
+	return cat;
+}
+
+/* feature_catalog_find: a feature of the catalog by key, or NULL. */
+static const FeatureInfo *
+feature_catalog_find(const FeatureCatalog *cat, const char *key)
+{
+	FeatureInfo probe;
+	FeatureInfo *probe_ptr = &probe;
+	FeatureInfo **found;
+
+	probe.key = (char *) key;
+	found = (FeatureInfo **) bsearch(&probe_ptr, cat->by_strcmp, cat->n, sizeof(FeatureInfo *),
+									 feature_info_cmp);
+	return found ? *found : NULL;
 }
 
 /*
@@ -1068,19 +1293,20 @@ feature_by_key(text *key, bool *active)
 	static const int cols[] = {1, 2};
 	Datum		values[2];
 	bool		nulls[2];
-	HTAB	   *map = feature_map_current();
+	FeatureCatalog *cat = cached_feature_catalog();
 	char	   *key_str = text_to_cstring(key);
 
-	if (map != NULL && strlen(key_str) < NAMEDATALEN)
+	if (cat != NULL)
 	{
-		FeatureMapEntry *fe = (FeatureMapEntry *) hash_search(map, key_str, HASH_FIND, NULL);
+		const FeatureInfo *fi = feature_catalog_find(cat, key_str);
 
-		if (fe != NULL)
+		if (fi != NULL)
 		{
+			/* A copy: a reload of the catalog later in the call must not free it. */
 			pg_uuid_t  *id = (pg_uuid_t *) palloc(sizeof(pg_uuid_t));
 
-			*id = fe->id;
-			*active = fe->active;
+			*id = fi->id;
+			*active = fi->active;
 			return UUIDPGetDatum(id);
 		}
 	}
@@ -1565,29 +1791,32 @@ collect_usage(Datum user_id, DateADT period_start, UserResolution *r)
 
 /*
  * emit_resolved_rows
- *	  Returns one row per active feature granted or denied, walking the
- *	  features in key order (so no sort), or only the feature named by key.
+ *	  Returns one row per active feature granted or denied, in the order of
+ *	  the features' key index (so no sort), or only the feature named key.
  */
 static void
-emit_resolved_rows(ReturnSetInfo *rsinfo, const UserResolution *r, Datum key)
+emit_resolved_rows(ReturnSetInfo *rsinfo, const UserResolution *r, const char *key)
 {
-	LookupScan	ls;
+	const FeatureCatalog *cat = cached_feature_catalog();
+	int			i;
 
-	lookup_begin(&ls, LK_FEATURE_BY_KEY, key != (Datum) 0 ? 1 : 0, &key);
-	while (lookup_next(&ls))
+	if (cat == NULL)
+		cat = load_feature_catalog(CurrentMemoryContext);
+	for (i = 0; i < cat->n; i++)
 	{
-		bool		isnull;
+		const FeatureInfo *fi = &cat->in_key_order[i];
+		const FeatureState *fs;
 		Datum		values[8];
 		bool		nulls[8];
-		const FeatureState *fs;
 
-		fs = resolution_feature(r, lookup_get(&ls, 1, &isnull));
-		if (fs == NULL || (!fs->granted && fs->denies == 0) || !lookup_get_bool(&ls, 2))
+		if (!fi->active || (key != NULL && strcmp(fi->key, key) != 0))
 			continue;
-		entitlement_values(lookup_get_text(&ls, 0), fs, values, nulls);
+		fs = resolution_feature(r, UUIDPGetDatum(&fi->id));
+		if (fs == NULL || (!fs->granted && fs->denies == 0))
+			continue;
+		entitlement_values(fi->key, fs, values, nulls);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	lookup_end(&ls);
 }
 
 /*
@@ -1634,7 +1863,7 @@ innotrue_resolve_entitlements(PG_FUNCTION_ARGS)
 		return (Datum) 0;
 	usage_period(at, &period_start, NULL);
 	collect_usage(user_id, period_start, r);
-	emit_resolved_rows(rsinfo, r, PG_NARGS() == 3 ? PG_GETARG_DATUM(1) : (Datum) 0);
+	emit_resolved_rows(rsinfo, r, PG_NARGS() == 3 ? text_to_cstring(PG_GETARG_TEXT_PP(1)) : NULL);
 	return (Datum) 0;
 }
 
