@@ -471,7 +471,7 @@ memo_fetch(Lookup lk, Datum first_key)
 	lookup_begin_scan(&ls, lk, 1, &first_key);
 	old = MemoryContextSwitchTo(memo_context);
 	if (memo_tupdescs[lk] == NULL)
-		memo_tupdescs[lk] = CreateTupleDescCopy(ls.tupdesc);
+		memo_tupdescs[lk] = CreateTupleDescCopyConstr(ls.tupdesc);	/* keeps missing-column defaults */
 	rows = (MemoRows *) palloc0(sizeof(MemoRows));
 	rows->key = key;
 	rows->tuples = (HeapTuple *) palloc(room * sizeof(HeapTuple));
