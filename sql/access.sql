@@ -80,6 +80,24 @@ SET LOCAL request.jwt.claim.sub = '00000000-0000-0000-0000-0000000000c1';
 SELECT innotrue.can_access_resource('00000000-0000-0000-0000-0000000000f1'::uuid) AS c1_private,
        innotrue.can_access_resource('00000000-0000-0000-0000-0000000000f3'::uuid) AS c1_enrolled;
 
+-- A call site memoises what it learnt about its user (admin role, enrollment tokens) only under
+-- one snapshot: one PL/pgSQL call site, c1's enrollment paused and resumed between its calls.
+CREATE FUNCTION pg_temp.access_trace() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    trace text := '';
+BEGIN
+    FOR i IN 1..4 LOOP
+        trace := trace || CASE WHEN innotrue.can_access_resource('00000000-0000-0000-0000-0000000000c1',
+                                                                 '00000000-0000-0000-0000-0000000000f3')
+                               THEN 'Y' ELSE '-' END;
+        UPDATE innotrue.client_enrollments SET status = CASE status WHEN 'active' THEN 'paused' ELSE 'active' END
+         WHERE user_id = '00000000-0000-0000-0000-0000000000c1';
+    END LOOP;
+    RETURN trace;
+END
+$$;
+SELECT pg_temp.access_trace() AS active_paused_active_paused;
+
 -- Declared as the rules require: STABLE, no SECURITY DEFINER, not STRICT (NULL in -> false).
 SELECT p.oid::regprocedure, p.provolatile, p.proparallel, p.prosecdef, p.proisstrict
   FROM pg_proc p WHERE p.proname IN ('can_access_resource', 'unlock_resource')

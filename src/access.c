@@ -5,12 +5,18 @@
  *	  resource library's row-level security) and unlock_resource (the one
  *	  place a consumable resource is paid for).
  *
- * The check is read-only and runs inside RLS, so it walks the extension's
- * own indexes with systable scans under the statement's snapshot: no SPI,
- * no plan.  Relation and index OIDs and column numbers are cached per
- * backend and resolved again when the catalog generation of catalog.c
- * moves (DROP/CREATE EXTENSION).  Feature and plan-tier gates are answered by the
- * entitlement resolver (entitlements.c), never merged again here.
+ * The check is read-only, so it walks the extension's own indexes with
+ * systable scans under the statement's snapshot: no SPI, no plan.  Relation
+ * and index OIDs, column numbers and key collations are cached per backend
+ * and resolved again when the catalog generation of catalog.c moves
+ * (DROP/CREATE EXTENSION).  What a call learns about its user (admin role,
+ * program access tokens) is memoised in fn_extra for the next call of the
+ * same call site under the same snapshot, so a check over many resources for
+ * one user reads user_roles and client_enrollments once.  The enrolled
+ * branch matches the user's tokens against the resource's program_access,
+ * the same tokens the row-level security policy matches (70_access.sql).
+ * Feature and plan-tier gates are answered by the entitlement resolver
+ * (entitlements.c), never merged again here.
  *
  * unlock_resource writes through SPI with typed arguments: the charge goes
  * through innotrue.deduct_credits (idempotent per user and resource) and the
@@ -31,11 +37,13 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "storage/lmgr.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
@@ -63,13 +71,11 @@ typedef enum Probe
 	PR_RESOURCE,				/* resource_library by id */
 	PR_ROLE,					/* user_roles by (user_id, role) */
 	PR_ENROLLMENTS,				/* client_enrollments by user_id */
-	PR_LINK,					/* resource_library_programs by (resource_id, program_id) */
-	PR_TIER,					/* resource_library_program_tiers by (resource_id, program_id, tier_name) */
 	PR_SETTING,					/* system_settings by key */
 	NUM_PROBES
 } Probe;
 
-#define PROBE_MAX_COLS 7
+#define PROBE_MAX_COLS 8
 
 /* A probe: table, index, number of leading key columns and columns read. */
 typedef struct ProbeDef
@@ -82,22 +88,19 @@ typedef struct ProbeDef
 
 static const ProbeDef probe_defs[NUM_PROBES] = {
 	[PR_RESOURCE] = {"resource_library", "resource_library_pkey", 1,
-	{"id", "visibility", "created_by", "is_active", "feature_key", "min_plan_tier", "credit_cost"}},
+	{"id", "visibility", "created_by", "is_active", "feature_key", "min_plan_tier", "credit_cost",
+	"program_access"}},
 	[PR_ROLE] = {"user_roles", "user_roles_user_role_key", 2, {"user_id", "role"}},
 	[PR_ENROLLMENTS] = {"client_enrollments", "client_enrollments_user_id_idx", 1,
 	{"user_id", "program_id", "tier_name", "status", "completed_at"}},
-	[PR_LINK] = {"resource_library_programs", "resource_library_programs_resource_program_key", 2,
-	{"resource_id", "program_id"}},
-	[PR_TIER] = {"resource_library_program_tiers",
-		"resource_library_program_tiers_resource_program_tier_key", 3,
-	{"resource_id", "program_id", "tier_name"}},
 	[PR_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}},
 };
 
 /* Column positions within each probe's cols[]. */
 enum
 {
-	RES_VISIBILITY = 1, RES_CREATED_BY, RES_IS_ACTIVE, RES_FEATURE_KEY, RES_MIN_TIER, RES_CREDIT_COST
+	RES_VISIBILITY = 1, RES_CREATED_BY, RES_IS_ACTIVE, RES_FEATURE_KEY, RES_MIN_TIER, RES_CREDIT_COST,
+	RES_PROGRAM_ACCESS
 };
 enum
 {
@@ -111,6 +114,7 @@ typedef struct ProbeOids
 	Oid			indexid;
 	AttrNumber	attnums[PROBE_MAX_COLS];
 	RegProcedure eqprocs[PROBE_MAX_COLS];
+	Oid			collations[PROBE_MAX_COLS];	/* of the index's key columns */
 } ProbeOids;
 
 static ProbeOids probe_oids[NUM_PROBES];
@@ -121,16 +125,15 @@ typedef struct ProbeScan
 {
 	const ProbeOids *oids;
 	Relation	heap;
-	Relation	index;
 	SysScanDesc scan;
 	HeapTuple	tuple;
 } ProbeScan;
 
 /*
  * probe_resolve
- *	  Looks up one probe's table, index, columns and key equality functions
- *	  by name in schema innotrue (catalog.c); a missing piece is an error
- *	  naming it.
+ *	  Looks up one probe's table, index, columns, key equality functions and
+ *	  key collations by name in schema innotrue (catalog.c); a missing piece
+ *	  is an error naming it.
  */
 static void
 probe_resolve(Probe pr)
@@ -149,7 +152,14 @@ probe_resolve(Probe pr)
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s.%s\" does not exist", def->table, def->cols[i])));
 		if (i < def->nkeys)
-			po->eqprocs[i] = get_atttype(po->relid, po->attnums[i]) == UUIDOID ? F_UUID_EQ : F_TEXTEQ;
+		{
+			Oid			typid;
+			int32		typmod;
+
+			/* the index column's type and collation (key i is index column i + 1) */
+			get_atttypetypmodcoll(po->indexid, i + 1, &typid, &typmod, &po->collations[i]);
+			po->eqprocs[i] = typid == UUIDOID ? F_UUID_EQ : F_TEXTEQ;
+		}
 	}
 }
 
@@ -198,10 +208,9 @@ probe_open(ProbeScan *ps, Probe pr, int nkeys, const Datum *keys)
 		UnlockRelationOid(ps->oids->relid, AccessShareLock);
 	}
 	ps->heap = relation_open(ps->oids->relid, NoLock);
-	ps->index = relation_open(ps->oids->indexid, NoLock);
 	for (i = 0; i < nkeys; i++)
 		ScanKeyEntryInitialize(&skeys[i], 0, ps->oids->attnums[i], BTEqualStrategyNumber,
-							   InvalidOid, ps->index->rd_indcollation[i],
+							   InvalidOid, ps->oids->collations[i],
 							   ps->oids->eqprocs[i], keys[i]);
 	ps->scan = systable_beginscan(ps->heap, ps->oids->indexid, true,
 								  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
@@ -229,7 +238,6 @@ static void
 probe_close(ProbeScan *ps)
 {
 	systable_endscan(ps->scan);
-	relation_close(ps->index, NoLock);
 	relation_close(ps->heap, NoLock);
 }
 
@@ -262,6 +270,7 @@ typedef struct ResourceRow
 	int32		min_tier;
 	bool		has_cost;		/* consumable: credit_cost is set */
 	int32		credit_cost;
+	ArrayType  *program_access; /* access tokens of the linked programs */
 } ResourceRow;
 
 /*
@@ -274,7 +283,7 @@ resource_fetch(Datum resource_id, ResourceRow *row)
 	ProbeScan	ps;
 	bool		isnull;
 	Datum		d;
-	char	   *vis;
+	text	   *vis;
 
 	probe_open(&ps, PR_RESOURCE, 1, &resource_id);
 	if (!probe_next(&ps))
@@ -282,10 +291,10 @@ resource_fetch(Datum resource_id, ResourceRow *row)
 		probe_close(&ps);
 		return false;
 	}
-	vis = TextDatumGetCString(probe_col(&ps, RES_VISIBILITY, &isnull));
-	row->visibility = strcmp(vis, "private") == 0 ? 'p' : strcmp(vis, "public") == 0 ? 'P' : 'e';
-	row->created_by = probe_col(&ps, RES_CREATED_BY, &isnull);
-	row->created_by = datumCopy(row->created_by, false, UUID_LEN);
+	/* 'private', 'enrolled' and 'public' (CHECK constraint) differ in their second letter */
+	vis = DatumGetTextPP(probe_col(&ps, RES_VISIBILITY, &isnull));
+	row->visibility = VARDATA_ANY(vis)[1] == 'r' ? 'p' : VARDATA_ANY(vis)[1] == 'u' ? 'P' : 'e';
+	row->created_by = datumCopy(probe_col(&ps, RES_CREATED_BY, &isnull), false, UUID_LEN);
 	row->is_active = DatumGetBool(probe_col(&ps, RES_IS_ACTIVE, &isnull));
 	d = probe_col(&ps, RES_FEATURE_KEY, &isnull);
 	row->feature_key = isnull ? NULL : DatumGetTextPCopy(d);
@@ -295,19 +304,81 @@ resource_fetch(Datum resource_id, ResourceRow *row)
 	d = probe_col(&ps, RES_CREDIT_COST, &row->has_cost);
 	row->has_cost = !row->has_cost;
 	row->credit_cost = row->has_cost ? DatumGetInt32(d) : 0;
+	row->program_access = DatumGetArrayTypePCopy(probe_col(&ps, RES_PROGRAM_ACCESS, &isnull));
 	probe_close(&ps);
 	return true;
 }
 
+/*
+ * What the check knows about one user under one snapshot, filled on first
+ * need: the admin role, and the program access tokens of the enrollments that
+ * count.  Kept in fn_extra, so the next call of the same call site for the
+ * same user under the same snapshot skips both lookups.
+ */
+typedef struct UserFacts
+{
+	pg_uuid_t	user_id;
+	TransactionId snap_xmin;	/* the snapshot the facts were read under */
+	TransactionId snap_xmax;
+	CommandId	snap_cid;
+	uint64		snap_completions;
+	bool		valid;
+	int8		is_admin;		/* -1 = not read yet */
+	int			ntokens;		/* -1 = not read yet */
+	text	  **tokens;			/* in mcxt */
+	MemoryContext mcxt;			/* holds tokens; reset when the user changes */
+} UserFacts;
+
+/*
+ * user_facts
+ *	  The facts memo of this call site for user_id under the active snapshot,
+ *	  emptied when the user or the snapshot differs from the last call.  A
+ *	  snapshot without a completion count (0) is never reused.
+ */
+static UserFacts *
+user_facts(FunctionCallInfo fcinfo, Datum user_id)
+{
+	UserFacts  *uf = (UserFacts *) fcinfo->flinfo->fn_extra;
+	Snapshot	snap = GetActiveSnapshot();
+
+	if (uf == NULL)
+	{
+		uf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UserFacts));
+		uf->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "can_access_resource user facts",
+										 ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = uf;
+	}
+	if (uf->valid && snap->snapXactCompletionCount != 0 &&
+		snap->snapXactCompletionCount == uf->snap_completions && snap->xmin == uf->snap_xmin &&
+		snap->xmax == uf->snap_xmax && snap->curcid == uf->snap_cid &&
+		memcmp(&uf->user_id, DatumGetUUIDP(user_id), UUID_LEN) == 0)
+		return uf;
+	MemoryContextReset(uf->mcxt);
+	memcpy(&uf->user_id, DatumGetUUIDP(user_id), UUID_LEN);
+	uf->snap_xmin = snap->xmin;
+	uf->snap_xmax = snap->xmax;
+	uf->snap_cid = snap->curcid;
+	uf->snap_completions = snap->snapXactCompletionCount;
+	uf->valid = true;
+	uf->is_admin = -1;
+	uf->ntokens = -1;
+	uf->tokens = NULL;
+	return uf;
+}
+
 /* user_is_admin: whether user_roles gives the user the admin role. */
 static bool
-user_is_admin(Datum user_id)
+user_is_admin(UserFacts *uf)
 {
-	Datum		keys[2];
+	if (uf->is_admin < 0)
+	{
+		Datum		keys[2];
 
-	keys[0] = user_id;
-	keys[1] = CStringGetTextDatum("admin");
-	return probe_exists(PR_ROLE, 2, keys);
+		keys[0] = UUIDPGetDatum(&uf->user_id);
+		keys[1] = CStringGetTextDatum("admin");
+		uf->is_admin = probe_exists(PR_ROLE, 2, keys) ? 1 : 0;
+	}
+	return uf->is_admin == 1;
 }
 
 /*
@@ -370,47 +441,84 @@ enrollment_counts(ProbeScan *enr, TimestampTz now, int32 *grace_days)
 }
 
 /*
- * enrollment_opens_resource
- *	  Whether an enrollment's program is linked to the resource and the
- *	  enrollment's tier meets the resource's tier list for that program (no
- *	  tier rows = every tier).
+ * user_tokens_load
+ *	  Fills uf->tokens with the user's program access tokens, as
+ *	  innotrue.my_program_access() makes them: '<program_id>' and
+ *	  '<program_id>:<tier>' of each enrollment that counts.
  */
-static bool
-enrollment_opens_resource(ProbeScan *enr, Datum resource_id)
+static void
+user_tokens_load(UserFacts *uf)
 {
-	Datum		keys[3];
-	bool		isnull;
+	ProbeScan	enr;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	int32		grace_days = -1;
+	int			allocated = 4;
+	Datum		user_id = UUIDPGetDatum(&uf->user_id);
 
-	keys[0] = resource_id;
-	keys[1] = probe_col(enr, ENR_PROGRAM, &isnull);
-	if (!probe_exists(PR_LINK, 2, keys))
-		return false;
-	if (!probe_exists(PR_TIER, 2, keys))
-		return true;
-	keys[2] = probe_col(enr, ENR_TIER, &isnull);
-	return !isnull && probe_exists(PR_TIER, 3, keys);
+	uf->tokens = MemoryContextAlloc(uf->mcxt, allocated * sizeof(text *));
+	uf->ntokens = 0;
+	probe_open(&enr, PR_ENROLLMENTS, 1, &user_id);
+	while (probe_next(&enr))
+	{
+		bool		isnull;
+		char	   *program;
+		Datum		tier;
+		MemoryContext old;
+
+		if (!enrollment_counts(&enr, now, &grace_days))
+			continue;
+		if (uf->ntokens + 2 > allocated)
+		{
+			allocated *= 2;
+			uf->tokens = repalloc(uf->tokens, allocated * sizeof(text *));
+		}
+		program = DatumGetCString(DirectFunctionCall1(uuid_out, probe_col(&enr, ENR_PROGRAM, &isnull)));
+		tier = probe_col(&enr, ENR_TIER, &isnull);
+		old = MemoryContextSwitchTo(uf->mcxt);
+		uf->tokens[uf->ntokens++] = cstring_to_text(program);
+		if (!isnull)
+			uf->tokens[uf->ntokens++] = cstring_to_text(psprintf("%s:%s", program, TextDatumGetCString(tier)));
+		MemoryContextSwitchTo(old);
+	}
+	probe_close(&enr);
 }
 
 /*
  * linked_enrollee
  *	  Whether the user has an enrollment that counts (active, or completed
  *	  within the grace period) in a program linked to the resource, at a tier
- *	  the resource allows there.  Used for enrolled visibility and for the
- *	  unlock waiver.
+ *	  the resource allows there: one of the user's tokens is among the
+ *	  resource's program_access tokens.  Used for enrolled visibility and for
+ *	  the unlock waiver.
  */
 static bool
-linked_enrollee(Datum user_id, Datum resource_id)
+linked_enrollee(UserFacts *uf, const ResourceRow *row)
 {
-	ProbeScan	enr;
-	TimestampTz now = GetCurrentTransactionStartTimestamp();
-	int32		grace_days = -1;
-	bool		found = false;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	int			i;
 
-	probe_open(&enr, PR_ENROLLMENTS, 1, &user_id);
-	while (!found && probe_next(&enr))
-		found = enrollment_counts(&enr, now, &grace_days) && enrollment_opens_resource(&enr, resource_id);
-	probe_close(&enr);
-	return found;
+	if (ArrayGetNItems(ARR_NDIM(row->program_access), ARR_DIMS(row->program_access)) == 0)
+		return false;
+	if (uf->ntokens < 0)
+		user_tokens_load(uf);
+	if (uf->ntokens == 0)
+		return false;
+	deconstruct_array(row->program_access, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
+	for (i = 0; i < nelems; i++)
+	{
+		text	   *token = DatumGetTextPP(elems[i]);
+		int			j;
+
+		if (nulls[i])
+			continue;
+		for (j = 0; j < uf->ntokens; j++)
+			if (VARSIZE_ANY_EXHDR(token) == VARSIZE_ANY_EXHDR(uf->tokens[j]) &&
+				memcmp(VARDATA_ANY(token), VARDATA_ANY(uf->tokens[j]), VARSIZE_ANY_EXHDR(token)) == 0)
+				return true;
+	}
+	return false;
 }
 
 /*
@@ -447,15 +555,17 @@ entitlement_gates_pass(Datum user_id, const ResourceRow *row)
  *	  public -> gates; enrolled -> linked enrollment, then gates.
  */
 static bool
-resource_access(Datum user_id, Datum resource_id, const ResourceRow *row)
+resource_access(UserFacts *uf, const ResourceRow *row)
 {
+	Datum		user_id = UUIDPGetDatum(&uf->user_id);
+
 	if (DatumGetBool(DirectFunctionCall2(uuid_eq, user_id, row->created_by)))
 		return true;
-	if (user_is_admin(user_id))
+	if (user_is_admin(uf))
 		return true;
 	if (!row->is_active || row->visibility == 'p')
 		return false;
-	if (row->visibility == 'e' && !linked_enrollee(user_id, resource_id))
+	if (row->visibility == 'e' && !linked_enrollee(uf, row))
 		return false;
 	return entitlement_gates_pass(user_id, row);
 }
@@ -466,13 +576,13 @@ resource_access(Datum user_id, Datum resource_id, const ResourceRow *row)
  *	  a missing resource id is never granted, nor is an unknown resource.
  */
 static bool
-check_access(Datum user_id, bool user_null, Datum resource_id, bool resource_null)
+check_access(FunctionCallInfo fcinfo, Datum user_id, bool user_null, Datum resource_id, bool resource_null)
 {
 	ResourceRow row;
 
 	if (user_null || resource_null || !resource_fetch(resource_id, &row))
 		return false;
-	return resource_access(user_id, resource_id, &row);
+	return resource_access(user_facts(fcinfo, user_id), &row);
 }
 
 /*
@@ -482,7 +592,7 @@ check_access(Datum user_id, bool user_null, Datum resource_id, bool resource_nul
 Datum
 innotrue_can_access_resource(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(check_access(PG_GETARG_DATUM(0), PG_ARGISNULL(0),
+	PG_RETURN_BOOL(check_access(fcinfo, PG_GETARG_DATUM(0), PG_ARGISNULL(0),
 								PG_GETARG_DATUM(1), PG_ARGISNULL(1)));
 }
 
@@ -496,7 +606,7 @@ innotrue_can_access_resource_current(PG_FUNCTION_ARGS)
 	bool		user_null;
 	Datum		user_id = innotrue_current_user(&user_null);
 
-	PG_RETURN_BOOL(check_access(user_id, user_null, PG_GETARG_DATUM(0), PG_ARGISNULL(0)));
+	PG_RETURN_BOOL(check_access(fcinfo, user_id, user_null, PG_GETARG_DATUM(0), PG_ARGISNULL(0)));
 }
 
 /* ------------------------------------------------------------------------
@@ -627,6 +737,7 @@ innotrue_unlock_resource(PG_FUNCTION_ARGS)
 	Datum		user_id = PG_GETARG_DATUM(0);
 	Datum		resource_id = PG_GETARG_DATUM(1);
 	ResourceRow row;
+	UserFacts  *facts;
 	int32		charged;
 	bool		waived = false;
 	Datum		result;
@@ -640,7 +751,8 @@ innotrue_unlock_resource(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("resource \"%s\" does not exist",
 						DatumGetCString(DirectFunctionCall1(uuid_out, resource_id)))));
-	if (!resource_access(user_id, resource_id, &row))
+	facts = user_facts(fcinfo, user_id);
+	if (!resource_access(facts, &row))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("user \"%s\" may not access resource \"%s\"",
@@ -658,7 +770,7 @@ innotrue_unlock_resource(PG_FUNCTION_ARGS)
 		result = unlock_result(resource_id, true, true, charged == 0, charged);
 	else
 	{
-		waived = linked_enrollee(user_id, resource_id);
+		waived = linked_enrollee(facts, &row);
 		charged = waived ? 0 : row.credit_cost;
 		if (!waived)
 			charge_unlock(user_id, resource_id, charged);
