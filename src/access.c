@@ -14,7 +14,8 @@
  * same call site under the same snapshot, so a check over many resources for
  * one user reads user_roles and client_enrollments once.  The enrolled
  * branch matches the user's tokens against the resource's program_access,
- * the same tokens the row-level security policy matches (70_access.sql).
+ * from which the row-level security policy's access_tokens are generated
+ * (70_access.sql), so function and policy read links and tiers alike.
  * Feature and plan-tier gates are answered by the entitlement resolver
  * (entitlements.c), never merged again here.
  *
@@ -37,6 +38,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "storage/lmgr.h"
+#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -69,7 +71,7 @@ PG_FUNCTION_INFO_V1(innotrue_unlock_resource);
 typedef enum Probe
 {
 	PR_RESOURCE,				/* resource_library by id */
-	PR_ROLE,					/* user_roles by (user_id, role) */
+	PR_ADMINS,					/* user_roles by role */
 	PR_ENROLLMENTS,				/* client_enrollments by user_id */
 	PR_SETTING,					/* system_settings by key */
 	NUM_PROBES
@@ -90,7 +92,7 @@ static const ProbeDef probe_defs[NUM_PROBES] = {
 	[PR_RESOURCE] = {"resource_library", "resource_library_pkey", 1,
 	{"id", "visibility", "created_by", "is_active", "feature_key", "min_plan_tier", "credit_cost",
 	"program_access"}},
-	[PR_ROLE] = {"user_roles", "user_roles_user_role_key", 2, {"user_id", "role"}},
+	[PR_ADMINS] = {"user_roles", "user_roles_role_idx", 1, {"role", "user_id"}},
 	[PR_ENROLLMENTS] = {"client_enrollments", "client_enrollments_user_id_idx", 1,
 	{"user_id", "program_id", "tier_name", "status", "completed_at"}},
 	[PR_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}},
@@ -241,19 +243,6 @@ probe_close(ProbeScan *ps)
 	relation_close(ps->heap, NoLock);
 }
 
-/* probe_exists: whether a row with these leading key values exists. */
-static bool
-probe_exists(Probe pr, int nkeys, const Datum *keys)
-{
-	ProbeScan	ps;
-	bool		found;
-
-	probe_open(&ps, pr, nkeys, keys);
-	found = probe_next(&ps);
-	probe_close(&ps);
-	return found;
-}
-
 /* ------------------------------------------------------------------------
  * The access rules
  * ------------------------------------------------------------------------
@@ -310,75 +299,126 @@ resource_fetch(Datum resource_id, ResourceRow *row)
 }
 
 /*
- * What the check knows about one user under one snapshot, filled on first
- * need: the admin role, and the program access tokens of the enrollments that
- * count.  Kept in fn_extra, so the next call of the same call site for the
- * same user under the same snapshot skips both lookups.
+ * What the check knows under one snapshot, filled on first need: the users
+ * with the admin role, and of the last call's user the program access tokens
+ * of the enrollments that count.  Kept in fn_extra, so the next call of the
+ * same call site under the same snapshot skips these lookups (the admin role
+ * for every user, the tokens for the same user).
  */
 typedef struct UserFacts
 {
-	pg_uuid_t	user_id;
-	TransactionId snap_xmin;	/* the snapshot the facts were read under */
+	/* the transaction and snapshot everything below was read under */
+	bool		valid;
+	LocalTransactionId lxid;	/* the transaction (its start time ends grace periods) */
+	TransactionId snap_xmin;
 	TransactionId snap_xmax;
 	CommandId	snap_cid;
 	uint64		snap_completions;
-	bool		valid;
-	int8		is_admin;		/* -1 = not read yet */
+	int			nadmins;		/* -1 = not read yet */
+	pg_uuid_t  *admins;			/* sorted; in snap_mcxt */
+	MemoryContext snap_mcxt;	/* reset when the snapshot changes */
+	/* the user of the last call */
+	pg_uuid_t	user_id;
 	int			ntokens;		/* -1 = not read yet */
-	text	  **tokens;			/* in mcxt */
-	MemoryContext mcxt;			/* holds tokens; reset when the user changes */
+	text	  **tokens;			/* in user_mcxt */
+	MemoryContext user_mcxt;	/* reset when the user changes */
 } UserFacts;
 
 /*
  * user_facts
- *	  The facts memo of this call site for user_id under the active snapshot,
- *	  emptied when the user or the snapshot differs from the last call.  A
- *	  snapshot without a completion count (0) is never reused.
+ *	  The memo of this call site for user_id under the active snapshot: all of
+ *	  it is emptied when the transaction or the snapshot differs from the
+ *	  last call's, the user's part when the user differs.  No active
+ *	  snapshot, or one without a completion count (0), is never reused.
  */
 static UserFacts *
 user_facts(FunctionCallInfo fcinfo, Datum user_id)
 {
 	UserFacts  *uf = (UserFacts *) fcinfo->flinfo->fn_extra;
-	Snapshot	snap = GetActiveSnapshot();
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
 
 	if (uf == NULL)
 	{
 		uf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UserFacts));
-		uf->mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "can_access_resource user facts",
-										 ALLOCSET_SMALL_SIZES);
+		uf->snap_mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "can_access_resource snapshot facts",
+											  ALLOCSET_SMALL_SIZES);
+		uf->user_mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "can_access_resource user facts",
+											  ALLOCSET_SMALL_SIZES);
 		fcinfo->flinfo->fn_extra = uf;
 	}
-	if (uf->valid && snap->snapXactCompletionCount != 0 &&
-		snap->snapXactCompletionCount == uf->snap_completions && snap->xmin == uf->snap_xmin &&
-		snap->xmax == uf->snap_xmax && snap->curcid == uf->snap_cid &&
-		memcmp(&uf->user_id, DatumGetUUIDP(user_id), UUID_LEN) == 0)
-		return uf;
-	MemoryContextReset(uf->mcxt);
-	memcpy(&uf->user_id, DatumGetUUIDP(user_id), UUID_LEN);
-	uf->snap_xmin = snap->xmin;
-	uf->snap_xmax = snap->xmax;
-	uf->snap_cid = snap->curcid;
-	uf->snap_completions = snap->snapXactCompletionCount;
-	uf->valid = true;
-	uf->is_admin = -1;
-	uf->ntokens = -1;
-	uf->tokens = NULL;
+	if (!(uf->valid && snap != NULL && snap->snapXactCompletionCount != 0 &&
+		  uf->lxid == MyProc->lxid && snap->snapXactCompletionCount == uf->snap_completions &&
+		  snap->xmin == uf->snap_xmin && snap->xmax == uf->snap_xmax && snap->curcid == uf->snap_cid))
+	{
+		MemoryContextReset(uf->snap_mcxt);
+		uf->valid = snap != NULL;
+		if (snap != NULL)
+		{
+			uf->lxid = MyProc->lxid;
+			uf->snap_xmin = snap->xmin;
+			uf->snap_xmax = snap->xmax;
+			uf->snap_cid = snap->curcid;
+			uf->snap_completions = snap->snapXactCompletionCount;
+		}
+		uf->nadmins = -1;
+		uf->admins = NULL;
+		uf->ntokens = -1;		/* a new snapshot: the user's part too */
+	}
+	else if (memcmp(&uf->user_id, DatumGetUUIDP(user_id), UUID_LEN) != 0)
+		uf->ntokens = -1;
+	if (uf->ntokens < 0)
+	{
+		MemoryContextReset(uf->user_mcxt);
+		memcpy(&uf->user_id, DatumGetUUIDP(user_id), UUID_LEN);
+		uf->tokens = NULL;
+	}
 	return uf;
 }
 
-/* user_is_admin: whether user_roles gives the user the admin role. */
+/* uuid_cmp_raw: memcmp order of two uuids (qsort/bsearch comparator). */
+static int
+uuid_cmp_raw(const void *a, const void *b)
+{
+	return memcmp(a, b, UUID_LEN);
+}
+
+/*
+ * admins_load
+ *	  Reads the user ids with the admin role (user_roles by role, one scan
+ *	  for the whole memo: admins are few) into uf->admins, sorted.
+ */
+static void
+admins_load(UserFacts *uf)
+{
+	ProbeScan	ps;
+	Datum		role = CStringGetTextDatum("admin");
+	int			allocated = 8;
+
+	uf->admins = MemoryContextAlloc(uf->snap_mcxt, allocated * sizeof(pg_uuid_t));
+	uf->nadmins = 0;
+	probe_open(&ps, PR_ADMINS, 1, &role);
+	while (probe_next(&ps))
+	{
+		bool		isnull;
+
+		if (uf->nadmins == allocated)
+		{
+			allocated *= 2;
+			uf->admins = repalloc(uf->admins, allocated * sizeof(pg_uuid_t));
+		}
+		memcpy(&uf->admins[uf->nadmins++], DatumGetUUIDP(probe_col(&ps, 1, &isnull)), UUID_LEN);
+	}
+	probe_close(&ps);
+	qsort(uf->admins, uf->nadmins, sizeof(pg_uuid_t), uuid_cmp_raw);
+}
+
+/* user_is_admin: whether user_roles gives the memo's user the admin role. */
 static bool
 user_is_admin(UserFacts *uf)
 {
-	if (uf->is_admin < 0)
-	{
-		Datum		keys[2];
-
-		keys[0] = UUIDPGetDatum(&uf->user_id);
-		keys[1] = CStringGetTextDatum("admin");
-		uf->is_admin = probe_exists(PR_ROLE, 2, keys) ? 1 : 0;
-	}
-	return uf->is_admin == 1;
+	if (uf->nadmins < 0)
+		admins_load(uf);
+	return bsearch(&uf->user_id, uf->admins, uf->nadmins, sizeof(pg_uuid_t), uuid_cmp_raw) != NULL;
 }
 
 /*
@@ -455,7 +495,7 @@ user_tokens_load(UserFacts *uf)
 	int			allocated = 4;
 	Datum		user_id = UUIDPGetDatum(&uf->user_id);
 
-	uf->tokens = MemoryContextAlloc(uf->mcxt, allocated * sizeof(text *));
+	uf->tokens = MemoryContextAlloc(uf->user_mcxt, allocated * sizeof(text *));
 	uf->ntokens = 0;
 	probe_open(&enr, PR_ENROLLMENTS, 1, &user_id);
 	while (probe_next(&enr))
@@ -474,7 +514,7 @@ user_tokens_load(UserFacts *uf)
 		}
 		program = DatumGetCString(DirectFunctionCall1(uuid_out, probe_col(&enr, ENR_PROGRAM, &isnull)));
 		tier = probe_col(&enr, ENR_TIER, &isnull);
-		old = MemoryContextSwitchTo(uf->mcxt);
+		old = MemoryContextSwitchTo(uf->user_mcxt);
 		uf->tokens[uf->ntokens++] = cstring_to_text(program);
 		if (!isnull)
 			uf->tokens[uf->ntokens++] = cstring_to_text(psprintf("%s:%s", program, TextDatumGetCString(tier)));
