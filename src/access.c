@@ -9,13 +9,14 @@
  * systable scans under the statement's snapshot: no SPI, no plan.  Relation
  * and index OIDs, column numbers and key collations are cached per backend
  * and resolved again when the catalog generation of catalog.c moves
- * (DROP/CREATE EXTENSION).  What a call learns about its user (admin role,
- * program access tokens) is memoised in fn_extra for the next call of the
- * same call site under the same snapshot, so a check over many resources for
- * one user reads user_roles and client_enrollments once.  The enrolled
- * branch matches the user's tokens against the resource's program_access,
- * from which the row-level security policy's access_tokens are generated
- * (70_access.sql), so function and policy read links and tiers alike.
+ * (DROP/CREATE EXTENSION).  A call site memoises in fn_extra, under one
+ * transaction and snapshot, the users with the admin role and the last
+ * user's program access tokens: a statement over many (user, resource) pairs
+ * reads user_roles once, a listing for one user client_enrollments once.
+ * The enrolled branch matches the user's tokens against the resource's
+ * program_access, from which the row-level security policy's access_tokens
+ * are generated (70_access.sql), so function and policy read links and
+ * tiers alike.
  * Feature and plan-tier gates are answered by the entitlement resolver
  * (entitlements.c), never merged again here.
  *
