@@ -80,6 +80,28 @@ SET LOCAL request.jwt.claim.sub = '00000000-0000-0000-0000-0000000000c1';
 SELECT innotrue.can_access_resource('00000000-0000-0000-0000-0000000000f1'::uuid) AS c1_private,
        innotrue.can_access_resource('00000000-0000-0000-0000-0000000000f3'::uuid) AS c1_enrolled;
 
+-- A call site memoises what it learnt (the admins; its user's enrollment tokens) only under one
+-- snapshot: one PL/pgSQL call site, with a change between its calls: c1's enrollment paused and
+-- resumed (enrolled_p1), c1 made admin and unmade (private_w1).
+CREATE FUNCTION pg_temp.access_trace(u uuid, r uuid, toggle text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    trace text := '';
+BEGIN
+    FOR i IN 1..4 LOOP
+        trace := trace || CASE WHEN innotrue.can_access_resource(u, r) THEN 'Y' ELSE '-' END;
+        EXECUTE toggle USING u, i;
+    END LOOP;
+    RETURN trace;
+END
+$$;
+SELECT pg_temp.access_trace('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000f3',
+           $$UPDATE innotrue.client_enrollments SET status = CASE status WHEN 'active' THEN 'paused' ELSE 'active' END
+              WHERE user_id = $1$$) AS active_paused_active_paused,
+       pg_temp.access_trace('00000000-0000-0000-0000-0000000000c1', '00000000-0000-0000-0000-0000000000f1',
+           $$WITH d AS (DELETE FROM innotrue.user_roles WHERE user_id = $1 AND role = 'admin' RETURNING 1)
+             INSERT INTO innotrue.user_roles (user_id, role) SELECT $1, 'admin' WHERE NOT EXISTS (SELECT 1 FROM d)$$)
+           AS client_admin_client_admin;
+
 -- Declared as the rules require: STABLE, no SECURITY DEFINER, not STRICT (NULL in -> false).
 SELECT p.oid::regprocedure, p.provolatile, p.proparallel, p.prosecdef, p.proisstrict
   FROM pg_proc p WHERE p.proname IN ('can_access_resource', 'unlock_resource')

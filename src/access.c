@@ -5,12 +5,20 @@
  *	  resource library's row-level security) and unlock_resource (the one
  *	  place a consumable resource is paid for).
  *
- * The check is read-only and runs inside RLS, so it walks the extension's
- * own indexes with systable scans under the statement's snapshot: no SPI,
- * no plan.  Relation and index OIDs and column numbers are cached per
- * backend and resolved again when the catalog generation of catalog.c
- * moves (DROP/CREATE EXTENSION).  Feature and plan-tier gates are answered by the
- * entitlement resolver (entitlements.c), never merged again here.
+ * The check is read-only, so it walks the extension's own indexes with
+ * systable scans under the statement's snapshot: no SPI, no plan.  Relation
+ * and index OIDs, column numbers and key collations are cached per backend
+ * and resolved again when the catalog generation of catalog.c moves
+ * (DROP/CREATE EXTENSION).  A call site memoises in fn_extra, under one
+ * transaction and snapshot, the users with the admin role and the last
+ * user's program access tokens: a statement over many (user, resource) pairs
+ * reads user_roles once, a listing for one user client_enrollments once.
+ * The enrolled branch matches the user's tokens against the resource's
+ * program_access, from which the row-level security policy's access_tokens
+ * are generated (70_access.sql), so function and policy read links and
+ * tiers alike.
+ * Feature and plan-tier gates are answered by the entitlement resolver
+ * (entitlements.c), never merged again here.
  *
  * unlock_resource writes through SPI with typed arguments: the charge goes
  * through innotrue.deduct_credits (idempotent per user and resource) and the
@@ -31,11 +39,14 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "storage/lmgr.h"
+#include "storage/proc.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
@@ -61,15 +72,13 @@ PG_FUNCTION_INFO_V1(innotrue_unlock_resource);
 typedef enum Probe
 {
 	PR_RESOURCE,				/* resource_library by id */
-	PR_ROLE,					/* user_roles by (user_id, role) */
+	PR_ADMINS,					/* user_roles by role */
 	PR_ENROLLMENTS,				/* client_enrollments by user_id */
-	PR_LINK,					/* resource_library_programs by (resource_id, program_id) */
-	PR_TIER,					/* resource_library_program_tiers by (resource_id, program_id, tier_name) */
 	PR_SETTING,					/* system_settings by key */
 	NUM_PROBES
 } Probe;
 
-#define PROBE_MAX_COLS 7
+#define PROBE_MAX_COLS 8
 
 /* A probe: table, index, number of leading key columns and columns read. */
 typedef struct ProbeDef
@@ -82,22 +91,19 @@ typedef struct ProbeDef
 
 static const ProbeDef probe_defs[NUM_PROBES] = {
 	[PR_RESOURCE] = {"resource_library", "resource_library_pkey", 1,
-	{"id", "visibility", "created_by", "is_active", "feature_key", "min_plan_tier", "credit_cost"}},
-	[PR_ROLE] = {"user_roles", "user_roles_user_role_key", 2, {"user_id", "role"}},
+	{"id", "visibility", "created_by", "is_active", "feature_key", "min_plan_tier", "credit_cost",
+	"program_access"}},
+	[PR_ADMINS] = {"user_roles", "user_roles_role_idx", 1, {"role", "user_id"}},
 	[PR_ENROLLMENTS] = {"client_enrollments", "client_enrollments_user_id_idx", 1,
 	{"user_id", "program_id", "tier_name", "status", "completed_at"}},
-	[PR_LINK] = {"resource_library_programs", "resource_library_programs_resource_program_key", 2,
-	{"resource_id", "program_id"}},
-	[PR_TIER] = {"resource_library_program_tiers",
-		"resource_library_program_tiers_resource_program_tier_key", 3,
-	{"resource_id", "program_id", "tier_name"}},
 	[PR_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}},
 };
 
 /* Column positions within each probe's cols[]. */
 enum
 {
-	RES_VISIBILITY = 1, RES_CREATED_BY, RES_IS_ACTIVE, RES_FEATURE_KEY, RES_MIN_TIER, RES_CREDIT_COST
+	RES_VISIBILITY = 1, RES_CREATED_BY, RES_IS_ACTIVE, RES_FEATURE_KEY, RES_MIN_TIER, RES_CREDIT_COST,
+	RES_PROGRAM_ACCESS
 };
 enum
 {
@@ -111,6 +117,7 @@ typedef struct ProbeOids
 	Oid			indexid;
 	AttrNumber	attnums[PROBE_MAX_COLS];
 	RegProcedure eqprocs[PROBE_MAX_COLS];
+	Oid			collations[PROBE_MAX_COLS];	/* of the index's key columns */
 } ProbeOids;
 
 static ProbeOids probe_oids[NUM_PROBES];
@@ -121,16 +128,15 @@ typedef struct ProbeScan
 {
 	const ProbeOids *oids;
 	Relation	heap;
-	Relation	index;
 	SysScanDesc scan;
 	HeapTuple	tuple;
 } ProbeScan;
 
 /*
  * probe_resolve
- *	  Looks up one probe's table, index, columns and key equality functions
- *	  by name in schema innotrue (catalog.c); a missing piece is an error
- *	  naming it.
+ *	  Looks up one probe's table, index, columns, key equality functions and
+ *	  key collations by name in schema innotrue (catalog.c); a missing piece
+ *	  is an error naming it.
  */
 static void
 probe_resolve(Probe pr)
@@ -149,7 +155,14 @@ probe_resolve(Probe pr)
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
 					 errmsg("column \"%s.%s\" does not exist", def->table, def->cols[i])));
 		if (i < def->nkeys)
-			po->eqprocs[i] = get_atttype(po->relid, po->attnums[i]) == UUIDOID ? F_UUID_EQ : F_TEXTEQ;
+		{
+			Oid			typid;
+			int32		typmod;
+
+			/* the index column's type and collation (key i is index column i + 1) */
+			get_atttypetypmodcoll(po->indexid, i + 1, &typid, &typmod, &po->collations[i]);
+			po->eqprocs[i] = typid == UUIDOID ? F_UUID_EQ : F_TEXTEQ;
+		}
 	}
 }
 
@@ -198,10 +211,9 @@ probe_open(ProbeScan *ps, Probe pr, int nkeys, const Datum *keys)
 		UnlockRelationOid(ps->oids->relid, AccessShareLock);
 	}
 	ps->heap = relation_open(ps->oids->relid, NoLock);
-	ps->index = relation_open(ps->oids->indexid, NoLock);
 	for (i = 0; i < nkeys; i++)
 		ScanKeyEntryInitialize(&skeys[i], 0, ps->oids->attnums[i], BTEqualStrategyNumber,
-							   InvalidOid, ps->index->rd_indcollation[i],
+							   InvalidOid, ps->oids->collations[i],
 							   ps->oids->eqprocs[i], keys[i]);
 	ps->scan = systable_beginscan(ps->heap, ps->oids->indexid, true,
 								  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
@@ -229,21 +241,7 @@ static void
 probe_close(ProbeScan *ps)
 {
 	systable_endscan(ps->scan);
-	relation_close(ps->index, NoLock);
 	relation_close(ps->heap, NoLock);
-}
-
-/* probe_exists: whether a row with these leading key values exists. */
-static bool
-probe_exists(Probe pr, int nkeys, const Datum *keys)
-{
-	ProbeScan	ps;
-	bool		found;
-
-	probe_open(&ps, pr, nkeys, keys);
-	found = probe_next(&ps);
-	probe_close(&ps);
-	return found;
 }
 
 /* ------------------------------------------------------------------------
@@ -262,6 +260,7 @@ typedef struct ResourceRow
 	int32		min_tier;
 	bool		has_cost;		/* consumable: credit_cost is set */
 	int32		credit_cost;
+	ArrayType  *program_access; /* access tokens of the linked programs */
 } ResourceRow;
 
 /*
@@ -274,7 +273,7 @@ resource_fetch(Datum resource_id, ResourceRow *row)
 	ProbeScan	ps;
 	bool		isnull;
 	Datum		d;
-	char	   *vis;
+	text	   *vis;
 
 	probe_open(&ps, PR_RESOURCE, 1, &resource_id);
 	if (!probe_next(&ps))
@@ -282,10 +281,10 @@ resource_fetch(Datum resource_id, ResourceRow *row)
 		probe_close(&ps);
 		return false;
 	}
-	vis = TextDatumGetCString(probe_col(&ps, RES_VISIBILITY, &isnull));
-	row->visibility = strcmp(vis, "private") == 0 ? 'p' : strcmp(vis, "public") == 0 ? 'P' : 'e';
-	row->created_by = probe_col(&ps, RES_CREATED_BY, &isnull);
-	row->created_by = datumCopy(row->created_by, false, UUID_LEN);
+	/* 'private', 'enrolled' and 'public' (CHECK constraint) differ in their second letter */
+	vis = DatumGetTextPP(probe_col(&ps, RES_VISIBILITY, &isnull));
+	row->visibility = VARDATA_ANY(vis)[1] == 'r' ? 'p' : VARDATA_ANY(vis)[1] == 'u' ? 'P' : 'e';
+	row->created_by = datumCopy(probe_col(&ps, RES_CREATED_BY, &isnull), false, UUID_LEN);
 	row->is_active = DatumGetBool(probe_col(&ps, RES_IS_ACTIVE, &isnull));
 	d = probe_col(&ps, RES_FEATURE_KEY, &isnull);
 	row->feature_key = isnull ? NULL : DatumGetTextPCopy(d);
@@ -295,19 +294,132 @@ resource_fetch(Datum resource_id, ResourceRow *row)
 	d = probe_col(&ps, RES_CREDIT_COST, &row->has_cost);
 	row->has_cost = !row->has_cost;
 	row->credit_cost = row->has_cost ? DatumGetInt32(d) : 0;
+	row->program_access = DatumGetArrayTypePCopy(probe_col(&ps, RES_PROGRAM_ACCESS, &isnull));
 	probe_close(&ps);
 	return true;
 }
 
-/* user_is_admin: whether user_roles gives the user the admin role. */
-static bool
-user_is_admin(Datum user_id)
+/*
+ * What the check knows under one snapshot, filled on first need: the users
+ * with the admin role, and of the last call's user the program access tokens
+ * of the enrollments that count.  Kept in fn_extra, so the next call of the
+ * same call site under the same snapshot skips these lookups (the admin role
+ * for every user, the tokens for the same user).
+ */
+typedef struct UserFacts
 {
-	Datum		keys[2];
+	/* the transaction and snapshot everything below was read under */
+	bool		valid;
+	LocalTransactionId lxid;	/* the transaction (its start time ends grace periods) */
+	TransactionId snap_xmin;
+	TransactionId snap_xmax;
+	CommandId	snap_cid;
+	uint64		snap_completions;
+	int			nadmins;		/* -1 = not read yet */
+	pg_uuid_t  *admins;			/* sorted; in snap_mcxt */
+	MemoryContext snap_mcxt;	/* reset when the snapshot changes */
+	/* the user of the last call */
+	pg_uuid_t	user_id;
+	int			ntokens;		/* -1 = not read yet */
+	text	  **tokens;			/* in user_mcxt */
+	MemoryContext user_mcxt;	/* reset when the user changes */
+} UserFacts;
 
-	keys[0] = user_id;
-	keys[1] = CStringGetTextDatum("admin");
-	return probe_exists(PR_ROLE, 2, keys);
+/*
+ * user_facts
+ *	  The memo of this call site for user_id under the active snapshot: all of
+ *	  it is emptied when the transaction or the snapshot differs from the
+ *	  last call's, the user's part when the user differs.  No active
+ *	  snapshot, or one without a completion count (0), is never reused.
+ */
+static UserFacts *
+user_facts(FunctionCallInfo fcinfo, Datum user_id)
+{
+	UserFacts  *uf = (UserFacts *) fcinfo->flinfo->fn_extra;
+	Snapshot	snap = ActiveSnapshotSet() ? GetActiveSnapshot() : NULL;
+
+	if (uf == NULL)
+	{
+		uf = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UserFacts));
+		uf->snap_mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "can_access_resource snapshot facts",
+											  ALLOCSET_SMALL_SIZES);
+		uf->user_mcxt = AllocSetContextCreate(fcinfo->flinfo->fn_mcxt, "can_access_resource user facts",
+											  ALLOCSET_SMALL_SIZES);
+		fcinfo->flinfo->fn_extra = uf;
+	}
+	if (!(uf->valid && snap != NULL && snap->snapXactCompletionCount != 0 &&
+		  uf->lxid == MyProc->lxid && snap->snapXactCompletionCount == uf->snap_completions &&
+		  snap->xmin == uf->snap_xmin && snap->xmax == uf->snap_xmax && snap->curcid == uf->snap_cid))
+	{
+		MemoryContextReset(uf->snap_mcxt);
+		uf->valid = snap != NULL;
+		if (snap != NULL)
+		{
+			uf->lxid = MyProc->lxid;
+			uf->snap_xmin = snap->xmin;
+			uf->snap_xmax = snap->xmax;
+			uf->snap_cid = snap->curcid;
+			uf->snap_completions = snap->snapXactCompletionCount;
+		}
+		uf->nadmins = -1;
+		uf->admins = NULL;
+		uf->ntokens = -1;		/* a new snapshot: the user's part too */
+	}
+	else if (memcmp(&uf->user_id, DatumGetUUIDP(user_id), UUID_LEN) != 0)
+		uf->ntokens = -1;
+	if (uf->ntokens < 0)
+	{
+		MemoryContextReset(uf->user_mcxt);
+		memcpy(&uf->user_id, DatumGetUUIDP(user_id), UUID_LEN);
+		uf->tokens = NULL;
+	}
+	return uf;
+}
+
+/* uuid_cmp_raw: memcmp order of two uuids (qsort/bsearch comparator). */
+static int
+uuid_cmp_raw(const void *a, const void *b)
+{
+	return memcmp(a, b, UUID_LEN);
+}
+
+/*
+ * admins_load
+ *	  Reads the user ids with the admin role (user_roles by role, one scan
+ *	  for the whole memo: admins are few) into uf->admins, sorted.
+ */
+static void
+admins_load(UserFacts *uf)
+{
+	ProbeScan	ps;
+	Datum		role = CStringGetTextDatum("admin");
+	int			allocated = 8;
+
+	uf->admins = MemoryContextAlloc(uf->snap_mcxt, allocated * sizeof(pg_uuid_t));
+	uf->nadmins = 0;
+	probe_open(&ps, PR_ADMINS, 1, &role);
+	while (probe_next(&ps))
+	{
+		bool		isnull;
+
+		if (uf->nadmins == allocated)
+		{
+			allocated *= 2;
+			uf->admins = repalloc(uf->admins, allocated * sizeof(pg_uuid_t));
+		}
+		memcpy(&uf->admins[uf->nadmins++], DatumGetUUIDP(probe_col(&ps, 1, &isnull)), UUID_LEN);
+	}
+	probe_close(&ps);
+	qsort(uf->admins, uf->nadmins, sizeof(pg_uuid_t), uuid_cmp_raw);
+}
+
+/* user_is_admin: whether user_roles gives the memo's user the admin role. */
+static bool
+user_is_admin(UserFacts *uf)
+{
+	if (uf->nadmins < 0)
+		admins_load(uf);
+	return bsearch(&uf->user_id, uf->admins, uf->nadmins, sizeof(pg_uuid_t), uuid_cmp_raw) != NULL;
 }
 
 /*
@@ -370,47 +482,84 @@ enrollment_counts(ProbeScan *enr, TimestampTz now, int32 *grace_days)
 }
 
 /*
- * enrollment_opens_resource
- *	  Whether an enrollment's program is linked to the resource and the
- *	  enrollment's tier meets the resource's tier list for that program (no
- *	  tier rows = every tier).
+ * user_tokens_load
+ *	  Fills uf->tokens with the user's program access tokens, as
+ *	  innotrue.my_program_access() makes them: '<program_id>' and
+ *	  '<program_id>:<tier>' of each enrollment that counts.
  */
-static bool
-enrollment_opens_resource(ProbeScan *enr, Datum resource_id)
+static void
+user_tokens_load(UserFacts *uf)
 {
-	Datum		keys[3];
-	bool		isnull;
+	ProbeScan	enr;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	int32		grace_days = -1;
+	int			allocated = 4;
+	Datum		user_id = UUIDPGetDatum(&uf->user_id);
 
-	keys[0] = resource_id;
-	keys[1] = probe_col(enr, ENR_PROGRAM, &isnull);
-	if (!probe_exists(PR_LINK, 2, keys))
-		return false;
-	if (!probe_exists(PR_TIER, 2, keys))
-		return true;
-	keys[2] = probe_col(enr, ENR_TIER, &isnull);
-	return !isnull && probe_exists(PR_TIER, 3, keys);
+	uf->tokens = MemoryContextAlloc(uf->user_mcxt, allocated * sizeof(text *));
+	uf->ntokens = 0;
+	probe_open(&enr, PR_ENROLLMENTS, 1, &user_id);
+	while (probe_next(&enr))
+	{
+		bool		isnull;
+		char	   *program;
+		Datum		tier;
+		MemoryContext old;
+
+		if (!enrollment_counts(&enr, now, &grace_days))
+			continue;
+		if (uf->ntokens + 2 > allocated)
+		{
+			allocated *= 2;
+			uf->tokens = repalloc(uf->tokens, allocated * sizeof(text *));
+		}
+		program = DatumGetCString(DirectFunctionCall1(uuid_out, probe_col(&enr, ENR_PROGRAM, &isnull)));
+		tier = probe_col(&enr, ENR_TIER, &isnull);
+		old = MemoryContextSwitchTo(uf->user_mcxt);
+		uf->tokens[uf->ntokens++] = cstring_to_text(program);
+		if (!isnull)
+			uf->tokens[uf->ntokens++] = cstring_to_text(psprintf("%s:%s", program, TextDatumGetCString(tier)));
+		MemoryContextSwitchTo(old);
+	}
+	probe_close(&enr);
 }
 
 /*
  * linked_enrollee
  *	  Whether the user has an enrollment that counts (active, or completed
  *	  within the grace period) in a program linked to the resource, at a tier
- *	  the resource allows there.  Used for enrolled visibility and for the
- *	  unlock waiver.
+ *	  the resource allows there: one of the user's tokens is among the
+ *	  resource's program_access tokens.  Used for enrolled visibility and for
+ *	  the unlock waiver.
  */
 static bool
-linked_enrollee(Datum user_id, Datum resource_id)
+linked_enrollee(UserFacts *uf, const ResourceRow *row)
 {
-	ProbeScan	enr;
-	TimestampTz now = GetCurrentTransactionStartTimestamp();
-	int32		grace_days = -1;
-	bool		found = false;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	int			i;
 
-	probe_open(&enr, PR_ENROLLMENTS, 1, &user_id);
-	while (!found && probe_next(&enr))
-		found = enrollment_counts(&enr, now, &grace_days) && enrollment_opens_resource(&enr, resource_id);
-	probe_close(&enr);
-	return found;
+	if (ArrayGetNItems(ARR_NDIM(row->program_access), ARR_DIMS(row->program_access)) == 0)
+		return false;
+	if (uf->ntokens < 0)
+		user_tokens_load(uf);
+	if (uf->ntokens == 0)
+		return false;
+	deconstruct_array(row->program_access, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &nelems);
+	for (i = 0; i < nelems; i++)
+	{
+		text	   *token = DatumGetTextPP(elems[i]);
+		int			j;
+
+		if (nulls[i])
+			continue;
+		for (j = 0; j < uf->ntokens; j++)
+			if (VARSIZE_ANY_EXHDR(token) == VARSIZE_ANY_EXHDR(uf->tokens[j]) &&
+				memcmp(VARDATA_ANY(token), VARDATA_ANY(uf->tokens[j]), VARSIZE_ANY_EXHDR(token)) == 0)
+				return true;
+	}
+	return false;
 }
 
 /*
@@ -447,15 +596,17 @@ entitlement_gates_pass(Datum user_id, const ResourceRow *row)
  *	  public -> gates; enrolled -> linked enrollment, then gates.
  */
 static bool
-resource_access(Datum user_id, Datum resource_id, const ResourceRow *row)
+resource_access(UserFacts *uf, const ResourceRow *row)
 {
+	Datum		user_id = UUIDPGetDatum(&uf->user_id);
+
 	if (DatumGetBool(DirectFunctionCall2(uuid_eq, user_id, row->created_by)))
 		return true;
-	if (user_is_admin(user_id))
+	if (user_is_admin(uf))
 		return true;
 	if (!row->is_active || row->visibility == 'p')
 		return false;
-	if (row->visibility == 'e' && !linked_enrollee(user_id, resource_id))
+	if (row->visibility == 'e' && !linked_enrollee(uf, row))
 		return false;
 	return entitlement_gates_pass(user_id, row);
 }
@@ -466,13 +617,13 @@ resource_access(Datum user_id, Datum resource_id, const ResourceRow *row)
  *	  a missing resource id is never granted, nor is an unknown resource.
  */
 static bool
-check_access(Datum user_id, bool user_null, Datum resource_id, bool resource_null)
+check_access(FunctionCallInfo fcinfo, Datum user_id, bool user_null, Datum resource_id, bool resource_null)
 {
 	ResourceRow row;
 
 	if (user_null || resource_null || !resource_fetch(resource_id, &row))
 		return false;
-	return resource_access(user_id, resource_id, &row);
+	return resource_access(user_facts(fcinfo, user_id), &row);
 }
 
 /*
@@ -482,7 +633,7 @@ check_access(Datum user_id, bool user_null, Datum resource_id, bool resource_nul
 Datum
 innotrue_can_access_resource(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_BOOL(check_access(PG_GETARG_DATUM(0), PG_ARGISNULL(0),
+	PG_RETURN_BOOL(check_access(fcinfo, PG_GETARG_DATUM(0), PG_ARGISNULL(0),
 								PG_GETARG_DATUM(1), PG_ARGISNULL(1)));
 }
 
@@ -496,7 +647,7 @@ innotrue_can_access_resource_current(PG_FUNCTION_ARGS)
 	bool		user_null;
 	Datum		user_id = innotrue_current_user(&user_null);
 
-	PG_RETURN_BOOL(check_access(user_id, user_null, PG_GETARG_DATUM(0), PG_ARGISNULL(0)));
+	PG_RETURN_BOOL(check_access(fcinfo, user_id, user_null, PG_GETARG_DATUM(0), PG_ARGISNULL(0)));
 }
 
 /* ------------------------------------------------------------------------
@@ -627,6 +778,7 @@ innotrue_unlock_resource(PG_FUNCTION_ARGS)
 	Datum		user_id = PG_GETARG_DATUM(0);
 	Datum		resource_id = PG_GETARG_DATUM(1);
 	ResourceRow row;
+	UserFacts  *facts;
 	int32		charged;
 	bool		waived = false;
 	Datum		result;
@@ -640,7 +792,8 @@ innotrue_unlock_resource(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_UNDEFINED_OBJECT),
 				 errmsg("resource \"%s\" does not exist",
 						DatumGetCString(DirectFunctionCall1(uuid_out, resource_id)))));
-	if (!resource_access(user_id, resource_id, &row))
+	facts = user_facts(fcinfo, user_id);
+	if (!resource_access(facts, &row))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("user \"%s\" may not access resource \"%s\"",
@@ -658,7 +811,7 @@ innotrue_unlock_resource(PG_FUNCTION_ARGS)
 		result = unlock_result(resource_id, true, true, charged == 0, charged);
 	else
 	{
-		waived = linked_enrollee(user_id, resource_id);
+		waived = linked_enrollee(facts, &row);
 		charged = waived ? 0 : row.credit_cost;
 		if (!waived)
 			charge_unlock(user_id, resource_id, charged);

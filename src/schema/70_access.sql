@@ -101,11 +101,11 @@ COMMENT ON FUNCTION innotrue.my_feature_keys() IS
 -- more than the scan. So each resource carries its access tokens, maintained from
 -- resource_library_programs and resource_library_program_tiers: '<program_id>' for a linked program
 -- without tier rows, '<program_id>:<tier>' for each allowed tier; a user holds '<program_id>' and
--- '<program_id>:<tier>' for each enrollment that counts. Overlap (&&, GIN index) = access.
+-- '<program_id>:<tier>' for each enrollment that counts. A shared token = the enrollment opens the
+-- resource (can_access_resource compares them; access_tokens below adds the gates for the policy).
 ALTER TABLE innotrue.resource_library ADD COLUMN program_access text[] NOT NULL DEFAULT '{}';
 COMMENT ON COLUMN innotrue.resource_library.program_access IS
-    'Access tokens derived from resource_library_programs and resource_library_program_tiers (kept by triggers, never written directly): <program_id> for a linked program open to every tier, <program_id>:<tier> for each tier a linked program is restricted to. The enrolled branch of the row-level security policy matches them with innotrue.my_program_access().';
-CREATE INDEX resource_library_program_access_idx ON innotrue.resource_library USING gin (program_access);
+    'Access tokens derived from resource_library_programs and resource_library_program_tiers (kept by triggers, never written directly): <program_id> for a linked program open to every tier, <program_id>:<tier> for each tier a linked program is restricted to. can_access_resource matches them with the tokens of the user''s enrollments; access_tokens adds the gates for the row-level security policy.';
 
 CREATE FUNCTION innotrue.resource_program_access(resource_id uuid)
 RETURNS text[]
@@ -182,6 +182,59 @@ $$;
 COMMENT ON FUNCTION innotrue.my_program_access() IS
     'Access tokens of the current user: <program_id> and <program_id>:<tier> of each enrollment that counts (active, or completed within alumni_grace_days); the enrolled branch of the resource_library policy matches them against resource_library.program_access.';
 
+-- The resource policy is three index conditions and nothing else (no filter): the creator
+-- (created_by), the admin (visibility) and everything else as one overlap of access tokens (GIN).
+-- access_tokens folds visibility, activity, program links and tiers and the feature and plan-tier
+-- gates of a row into tokens '<base>/<feature_key>/<min_plan_tier>' (empty text where there is no
+-- gate), with base 'public' for a public resource and each program_access token for an enrolled
+-- one; none for a private or inactive one. A user holds '<base>/<feature>/<tier>' for every base
+-- they have ('public' and their my_program_access() tokens), every feature they are granted and ''
+-- and every tier from 0 to their effective plan tier and ''. Overlap = the row is visible.
+CREATE FUNCTION innotrue.resource_access_tokens(visibility text, is_active boolean, program_access text[],
+                                                feature_key text, min_plan_tier integer)
+RETURNS text[]
+LANGUAGE sql
+IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT CASE WHEN resource_access_tokens.is_active AND resource_access_tokens.visibility <> 'private' THEN
+               ARRAY(SELECT b.base || '/' || coalesce(resource_access_tokens.feature_key, '') || '/'
+                            || coalesce(resource_access_tokens.min_plan_tier::text, '')
+                       FROM unnest(CASE resource_access_tokens.visibility WHEN 'public' THEN ARRAY['public']
+                                        ELSE resource_access_tokens.program_access END) b (base)
+                      ORDER BY 1)
+           ELSE '{}' END
+$$;
+COMMENT ON FUNCTION innotrue.resource_access_tokens(text, boolean, text[], text, integer) IS
+    'The access_tokens of a resource row: <base>/<feature_key>/<min_plan_tier> for base public (a public resource) or each program_access token (an enrolled one); empty for a private or inactive resource. Expression of the generated column resource_library.access_tokens.';
+
+ALTER TABLE innotrue.resource_library ADD COLUMN access_tokens text[] NOT NULL
+    GENERATED ALWAYS AS (innotrue.resource_access_tokens(visibility, is_active, program_access, feature_key, min_plan_tier)) STORED;
+COMMENT ON COLUMN innotrue.resource_library.access_tokens IS
+    'Generated from visibility, is_active, program_access, feature_key and min_plan_tier (innotrue.resource_access_tokens): who besides the creator and admins may see the row, as tokens the row-level security policy overlaps with innotrue.my_access_tokens() through a GIN index.';
+CREATE INDEX resource_library_access_tokens_idx ON innotrue.resource_library USING gin (access_tokens);
+-- my_access_tokens only makes tokens for plan tiers some resource requires (and features some
+-- resource is gated on): a GIN overlap costs in proportion to the number of tokens asked for.
+CREATE INDEX resource_library_min_plan_tier_idx ON innotrue.resource_library (min_plan_tier)
+    WHERE min_plan_tier IS NOT NULL;
+
+CREATE FUNCTION innotrue.my_access_tokens()
+RETURNS text[]
+LANGUAGE sql
+STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS $$
+    SELECT CASE WHEN innotrue.current_user_id() IS NULL THEN '{}' ELSE ARRAY(
+        SELECT b.base || '/' || f.feature || '/' || t.tier
+          FROM unnest('public'::text || innotrue.my_program_access()) b (base),
+               unnest(''::text || ARRAY(SELECT k.key FROM unnest(innotrue.my_feature_keys()) k (key)
+                                   WHERE EXISTS (SELECT 1 FROM innotrue.resource_library r WHERE r.feature_key = k.key))) f (feature),
+               unnest(''::text || ARRAY(SELECT g.tier::text FROM generate_series(0, innotrue.effective_plan_tier()) g (tier)
+                                   WHERE EXISTS (SELECT 1 FROM innotrue.resource_library r WHERE r.min_plan_tier = g.tier))) t (tier)
+         ORDER BY 1) END
+$$;
+COMMENT ON FUNCTION innotrue.my_access_tokens() IS
+    'Access tokens of the current user for the resource_library policy: <base>/<feature>/<tier> for base public and each my_program_access() token, feature '''' and each feature my_feature_keys() grants that some resource is gated on, tier '''' and each tier from 0 to effective_plan_tier() that some resource requires; empty for an anonymous caller.';
+
 CREATE FUNCTION innotrue.my_client_ids()
 RETURNS uuid[]
 LANGUAGE sql
@@ -236,8 +289,6 @@ COMMENT ON FUNCTION innotrue.my_org_shared_user_ids(text) IS
     'Active members of the organizations the current user manages (org_admin, org_manager) who consented (member_sharing_consent.share_<area>) to share that area: profile, enrollments, progress, assessments or goals.';
 
 -- Supporting indexes: every policy predicate is an index probe.
-CREATE INDEX resource_library_public_idx ON innotrue.resource_library (visibility, is_active)
-    WHERE visibility = 'public';
 CREATE INDEX client_coaches_coach_active_idx ON innotrue.client_coaches (coach_id) WHERE is_active;
 CREATE INDEX organization_members_organization_id_idx ON innotrue.organization_members (organization_id, status);
 
@@ -341,13 +392,8 @@ AS $$
          WHERE r.special = 'resource_library'
         UNION ALL
         SELECT r.table_name, 'innotrue_resource_read', 'SELECT',
-               $p$visibility = 'public' AND is_active AND (SELECT innotrue.current_user_id()) IS NOT NULL$p$
-               || $p$ AND (feature_key IS NULL OR feature_key = ANY ((SELECT innotrue.my_feature_keys())::text[]))$p$
-               || $p$ AND (min_plan_tier IS NULL OR min_plan_tier <= (SELECT innotrue.effective_plan_tier()))$p$
-               || $p$ OR created_by = (SELECT innotrue.current_user_id())$p$
-               || $p$ OR program_access && (SELECT innotrue.my_program_access())::text[] AND visibility <> 'private' AND is_active$p$
-               || $p$ AND (feature_key IS NULL OR feature_key = ANY ((SELECT innotrue.my_feature_keys())::text[]))$p$
-               || $p$ AND (min_plan_tier IS NULL OR min_plan_tier <= (SELECT innotrue.effective_plan_tier()))$p$
+               $p$created_by = (SELECT innotrue.current_user_id())$p$
+               || $p$ OR access_tokens && (SELECT innotrue.my_access_tokens())::text[]$p$
                || $p$ OR visibility >= (SELECT innotrue.my_admin_resource_key())$p$,
                NULL
           FROM r WHERE r.special = 'resource_library'

@@ -8,7 +8,7 @@ CREATE ROLE tap_app NOLOGIN;
 SELECT innotrue.enable_row_level_security('tap_app') > 0 AS enabled \gset
 \ir ../access_fixture.sql
 \ir ../rls_helpers.sql
-SELECT plan(55);
+SELECT plan(65);
 
 -- resource_library: the policy and the function agree, user by user (anonymous included).
 SELECT is(pg_temp.seen(u.name, 'SELECT r.name FROM innotrue.resource_library l JOIN fx_resource r ON r.id = l.id'),
@@ -44,6 +44,24 @@ SELECT is(pg_temp.seen(u.name, 'SELECT r.name FROM innotrue.resource_library l J
 SELECT is((SELECT count(*)::int FROM innotrue.resource_library r
             WHERE r.program_access IS DISTINCT FROM innotrue.resource_program_access(r.id)), 0,
           'every resource carries the access tokens of its links');
+-- gates, visibility and activity change: access_tokens follows (generated column) and policy and
+-- function still agree for every user
+UPDATE innotrue.resource_library SET feature_key = 'community', min_plan_tier = 1
+ WHERE id = '00000000-0000-0000-0000-0000000000f3';
+UPDATE innotrue.resource_library SET min_plan_tier = 0 WHERE id = '00000000-0000-0000-0000-0000000000f2';
+UPDATE innotrue.resource_library SET visibility = 'enrolled' WHERE id = '00000000-0000-0000-0000-0000000000fa';
+UPDATE innotrue.resource_library SET is_active = false WHERE id = '00000000-0000-0000-0000-0000000000f5';
+UPDATE innotrue.resource_library SET visibility = 'public', is_active = true WHERE id = '00000000-0000-0000-0000-0000000000f8';
+SELECT is(pg_temp.seen(u.name, 'SELECT r.name FROM innotrue.resource_library l JOIN fx_resource r ON r.id = l.id'),
+          ARRAY(SELECT r.name FROM fx_resource r WHERE innotrue.can_access_resource(u.id, r.id) ORDER BY r.name),
+          format('after changing gates, visibility and activity: RLS = can_access_resource for %s', u.name))
+  FROM fx_user u ORDER BY u.name;
+-- the policy is three index conditions: creator, access tokens, admin
+SELECT is((SELECT p.using_expr FROM innotrue.rls_policy_catalogue() p
+            WHERE p.table_name = 'resource_library' AND p.policy_name = 'innotrue_resource_read'),
+          'created_by = (SELECT innotrue.current_user_id()) OR access_tokens && (SELECT innotrue.my_access_tokens())::text[]'
+          || ' OR visibility >= (SELECT innotrue.my_admin_resource_key())',
+          'the resource_library policy is created_by, access_tokens and visibility conditions only');
 
 -- resource writes: admins only
 SELECT is(pg_temp.try_as('c1', $$UPDATE innotrue.resource_library SET title = 'x'$$), '0 rows', 'a client updates no resource');
