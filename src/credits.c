@@ -165,7 +165,7 @@ static CreditQuery q_plan_allowance = {
 };
 
 /* Locks an owner's spendable batches; OWNER_COL is user_id or organization_id (two
- * statements so each uses its own partial spendable index). */
+ * statements so each uses its owner column's index). */
 #define LOCK_SPENDABLE_SQL(OWNER_COL) \
 	"SELECT id, source, remaining, expires_at, created_at FROM innotrue.credit_batches" \
 	" WHERE " OWNER_COL " = $1 AND remaining > 0 AND (expires_at IS NULL OR expires_at > $2)" \

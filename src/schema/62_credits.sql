@@ -217,8 +217,10 @@ CREATE TABLE innotrue.credit_expiry_notices (
 );
 SELECT innotrue.register_table('credit_expiry_notices', '5', 'user');
 CREATE INDEX credit_expiry_notices_user_id_idx ON innotrue.credit_expiry_notices (user_id);
+-- Not partial on remaining > 0: an index naming remaining would make every deduction's batch
+-- update non-HOT (54_credits.sql); the sweep filters remaining itself within its time window.
 CREATE INDEX credit_batches_expiring_idx ON innotrue.credit_batches (expires_at)
-    WHERE remaining > 0 AND user_id IS NOT NULL;
+    WHERE user_id IS NOT NULL AND expires_at IS NOT NULL;
 COMMENT ON TABLE innotrue.credit_expiry_notices IS
     'One row per user batch whose coming expiry has been announced (credits_expiring), so that queue_credit_expiry_notices() announces each batch once.';
 COMMENT ON COLUMN innotrue.credit_expiry_notices.notified_at IS
