@@ -50,7 +50,10 @@ CREATE TABLE innotrue.credit_batches (
 
 SELECT innotrue.register_table('credit_batches', '5', 'internal');
 CREATE INDEX credit_batches_user_id_idx ON innotrue.credit_batches (user_id);
-CREATE INDEX credit_batches_organization_id_idx ON innotrue.credit_batches (organization_id);
+-- The organization indexes of the credit tables are partial: almost every row belongs to a user,
+-- and a NULL entry per ledger row and deduction would be written on every spend for nothing.
+CREATE INDEX credit_batches_organization_id_idx ON innotrue.credit_batches (organization_id)
+    WHERE organization_id IS NOT NULL;
 CREATE INDEX credit_batches_enrollment_id_idx ON innotrue.credit_batches (enrollment_id);
 CREATE INDEX credit_batches_topup_package_id_idx ON innotrue.credit_batches (topup_package_id);
 CREATE INDEX credit_batches_org_package_id_idx ON innotrue.credit_batches (org_package_id);
@@ -108,7 +111,8 @@ CREATE TABLE innotrue.credit_ledger (
 SELECT innotrue.register_table('credit_ledger', '5', 'internal');
 CREATE INDEX credit_ledger_batch_id_idx ON innotrue.credit_ledger (batch_id, created_at);
 CREATE INDEX credit_ledger_user_id_idx ON innotrue.credit_ledger (user_id, created_at);
-CREATE INDEX credit_ledger_organization_id_idx ON innotrue.credit_ledger (organization_id, created_at);
+CREATE INDEX credit_ledger_organization_id_idx ON innotrue.credit_ledger (organization_id, created_at)
+    WHERE organization_id IS NOT NULL;
 CREATE INDEX credit_ledger_deduction_id_idx ON innotrue.credit_ledger (deduction_id) WHERE deduction_id IS NOT NULL;
 CREATE INDEX credit_ledger_credit_service_id_idx ON innotrue.credit_ledger (credit_service_id, created_at);
 CREATE UNIQUE INDEX credit_ledger_idempotency_idx ON innotrue.credit_ledger (idempotency_key, batch_id, entry_type)

@@ -25,7 +25,8 @@ CREATE TABLE innotrue.credit_deductions (
 );
 SELECT innotrue.register_table('credit_deductions', '5', 'internal');
 CREATE INDEX credit_deductions_user_id_idx ON innotrue.credit_deductions (user_id);
-CREATE INDEX credit_deductions_organization_id_idx ON innotrue.credit_deductions (organization_id);
+CREATE INDEX credit_deductions_organization_id_idx ON innotrue.credit_deductions (organization_id)
+    WHERE organization_id IS NOT NULL;  -- partial, like the organization indexes of 54_credits.sql
 CREATE INDEX credit_deductions_credit_service_id_idx ON innotrue.credit_deductions (credit_service_id);
 COMMENT ON TABLE innotrue.credit_deductions IS
     'One row per spend of credits (deduct_credits, enroll_in_program, capture_hold); its id is the deduction_id of its ledger entries. Kind internal like credit_batches: the payer is a user or an organization.';
