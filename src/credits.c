@@ -1914,8 +1914,10 @@ innotrue_credit_balance(PG_FUNCTION_ARGS)
 		values[1] = col_notnull(0, 1);
 		values[0] = Int64GetDatum(available);
 	}
-	tuple = heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls);
+	/* The row is built in the caller's memory, not SPI's (freed by SPI_finish). */
+	values[2] = SPI_datumTransfer(values[2], false, -1);
 	SPI_finish();
+	tuple = heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls);
 	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 }
 
