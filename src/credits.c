@@ -16,9 +16,9 @@
  * deadlocking, and each sees the other's committed remaining before it plans.
  *
  * Hot configuration reads (settings, the user's plan, the service and its
- * track prices) are index scans on the extension's own indexes, found by
- * name and cached per backend (catalog.c's generation tells when to look
- * again). Writes and locking reads go through SPI with typed, saved plans
+ * track prices) and the probes for this month's plan allowance and expired
+ * holds are index scans on the extension's own indexes, found by name and
+ * cached per backend (catalog.c's generation tells when to look again). Writes and locking reads go through SPI with typed, saved plans
  * (the plan cache re-plans them if the extension is dropped and created
  * again); the spending plan (which batch gives how much) is computed in C.
  *
