@@ -9,10 +9,12 @@ BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$BENCH_ROOT/scripts/lib.sh"
 
 # Server settings of the throwaway cluster: enough memory for the large scale's index builds,
-# checkpoints out of the way of a timed run, and commits that do not wait for the disk so that
-# the figures measure CPU cost, not the machine's fsync latency (see docs/performance.md).
+# checkpoints out of the way of a timed run, and fsync on so that a script with the header
+# durable=on (bench/run sets synchronous_commit=on for it) waits for the WAL flush like a real
+# commit; every other script runs with synchronous_commit=off, so its figures measure CPU cost,
+# not the disk's flush latency (see docs/performance.md).
 BENCH_PG_OPTS=${BENCH_PG_OPTS:-"-c shared_buffers=1GB -c maintenance_work_mem=512MB -c work_mem=32MB \
--c max_wal_size=8GB -c checkpoint_timeout=30min -c synchronous_commit=off -c fsync=off \
+-c max_wal_size=8GB -c checkpoint_timeout=30min -c synchronous_commit=off -c fsync=on \
 -c full_page_writes=off -c max_connections=200 -c jit=off"}
 
 # bench_server NO_INSTALL [extra Debian packages...]: makes a server available and exports

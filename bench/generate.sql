@@ -117,7 +117,7 @@ BEGIN
     -- Why: merge_restored_seed (a BEFORE INSERT trigger on configuration tables) only acts on rows
     -- whose id is an installed seed id, and fill_ledger_owner copies a batch's owner onto its
     -- ledger entries; generated ids are never seed ids and the generator writes the owners itself,
-    -- so both are switched off for the bulk inserts (saving a PL/pgSQL call per row) and back on
+    -- so both are switched off for the bulk inserts (saving a trigger call per row) and back on
     -- at the end. Foreign keys and CHECK constraints stay on: the data is checked as it goes in.
     ALTER TABLE innotrue.resource_library DISABLE TRIGGER merge_restored_seed;
     ALTER TABLE innotrue.resource_library_programs DISABLE TRIGGER merge_restored_seed;

@@ -16,9 +16,9 @@
  * deadlocking, and each sees the other's committed remaining before it plans.
  *
  * Hot configuration reads (settings, the user's plan, the service and its
- * track prices) are index scans on the extension's own indexes, found by
- * name and cached per backend (catalog.c's generation tells when to look
- * again). Writes and locking reads go through SPI with typed, saved plans
+ * track prices) and the probes for this month's plan allowance and expired
+ * holds are index scans on the extension's own indexes, found by name and
+ * cached per backend (catalog.c's generation tells when to look again). Writes and locking reads go through SPI with typed, saved plans
  * (the plan cache re-plans them if the extension is dropped and created
  * again); the spending plan (which batch gives how much) is computed in C.
  *
@@ -148,12 +148,6 @@ static CreditQuery q_org = {
 };
 
 
-static CreditQuery q_has_plan_allowance = {
-	"SELECT 1 FROM innotrue.credit_batches"
-	" WHERE user_id = $1 AND source = 'plan_allowance' AND period_start = date_trunc('month', now() AT TIME ZONE $2)::date",
-	2, {UUIDOID, TEXTOID}
-};
-
 static CreditQuery q_plan_allowance = {
 	"WITH per AS (SELECT date_trunc('month', now() AT TIME ZONE $3)::date AS ps),"
 	" b AS (INSERT INTO innotrue.credit_batches (user_id, source, amount, remaining, period_start, expires_at)"
@@ -165,7 +159,7 @@ static CreditQuery q_plan_allowance = {
 };
 
 /* Locks an owner's spendable batches; OWNER_COL is user_id or organization_id (two
- * statements so each uses its own partial spendable index). */
+ * statements so each uses its owner column's index). */
 #define LOCK_SPENDABLE_SQL(OWNER_COL) \
 	"SELECT id, source, remaining, expires_at, created_at FROM innotrue.credit_batches" \
 	" WHERE " OWNER_COL " = $1 AND remaining > 0 AND (expires_at IS NULL OR expires_at > $2)" \
@@ -181,24 +175,50 @@ static CreditQuery q_lock_batch_ids = {
 	1, {UUIDARRAYOID}
 };
 
+/* The batch update and the ledger insert of signed amounts AMTS (bigint[]) applied to
+ * batches IDS (uuid[]), one entry per batch; FROM adds a relation before the arrays. */
+#define BATCH_UPDATE_SQL(IDS, AMTS) \
+	"UPDATE innotrue.credit_batches b SET remaining = b.remaining + p.amt" \
+	" FROM unnest(" IDS "::uuid[], " AMTS "::bigint[]) AS p (id, amt) WHERE b.id = p.id"
+#define LEDGER_INSERT_SQL(IDS, AMTS, TYPE, DEDUCTION_ID, SERVICE, REF, FROM) \
+	"INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, credit_service_id, reference)" \
+	" SELECT p.id, " TYPE ", p.amt, " DEDUCTION_ID ", " SERVICE ", " REF \
+	" FROM " FROM "unnest(" IDS "::uuid[], " AMTS "::bigint[]) AS p (id, amt)"
+
 /* Applies signed amounts to batches and writes one ledger entry per batch. */
 static CreditQuery q_apply_entries = {
-	"WITH u AS (UPDATE innotrue.credit_batches b SET remaining = b.remaining + p.amt"
-	"           FROM unnest($1::uuid[], $2::bigint[]) AS p (id, amt) WHERE b.id = p.id)"
-	" INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, credit_service_id, reference)"
-	" SELECT p.id, $3, p.amt, $4, $5, $6 FROM unnest($1::uuid[], $2::bigint[]) AS p (id, amt)",
+	"WITH u AS (" BATCH_UPDATE_SQL("$1", "$2") ") "
+	LEDGER_INSERT_SQL("$1", "$2", "$3", "$4", "$5", "$6", ""),
 	6, {UUIDARRAYOID, INT8ARRAYOID, TEXTOID, UUIDOID, UUIDOID, JSONBOID}
 };
 
+/* A deduction row: batch ids $8 and positive amounts $9 become its batches JSON. */
+#define DEDUCTION_INSERT_SQL \
+	"INSERT INTO innotrue.credit_deductions (id, user_id, organization_id, kind, credit_service_id, quantity, cost," \
+	"                                        batches, ai_period, reference)" \
+	" SELECT coalesce($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7," \
+	"        coalesce((SELECT jsonb_agg(jsonb_build_object('batch_id', t.i, 'amount', t.a) ORDER BY t.o)" \
+	"                    FROM unnest($8::uuid[], $9::bigint[]) WITH ORDINALITY AS t (i, a, o)), '[]')," \
+	"        $10, $11" \
+	" RETURNING id, jsonb_build_object('deduction_id', id, 'cost', cost, 'batches', batches) AS result"
+
 static CreditQuery q_insert_deduction = {
-	"INSERT INTO innotrue.credit_deductions (id, user_id, organization_id, kind, credit_service_id, quantity, cost,"
-	"                                        batches, ai_period, reference)"
-	" SELECT coalesce($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7,"
-	"        coalesce((SELECT jsonb_agg(jsonb_build_object('batch_id', t.i, 'amount', t.a) ORDER BY t.o)"
-	"                    FROM unnest($8::uuid[], $9::bigint[]) WITH ORDINALITY AS t (i, a, o)), '[]'),"
-	"        $10, $11"
-	" RETURNING id, jsonb_build_object('deduction_id', id, 'cost', cost, 'batches', batches)",
+	DEDUCTION_INSERT_SQL,
 	11, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, UUIDOID, INT4OID, INT8OID, UUIDARRAYOID, INT8ARRAYOID, DATEOID, JSONBOID}
+};
+
+/*
+ * A whole spend in one statement (one executor run instead of two while the
+ * owner's batches are locked): the deduction row, then its 'deduct' entries of
+ * the negated amounts $12 on batches $8, under the new deduction's id.
+ */
+static CreditQuery q_spend_deduction = {
+	"WITH d AS (" DEDUCTION_INSERT_SQL "),"
+	" u AS (" BATCH_UPDATE_SQL("$8", "$12") "),"
+	" l AS (" LEDGER_INSERT_SQL("$8", "$12", "'deduct'", "d.id", "$5", "$11", "d, ") ")"
+	" SELECT id, result FROM d",
+	12, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, UUIDOID, INT4OID, INT8OID, UUIDARRAYOID, INT8ARRAYOID, DATEOID, JSONBOID,
+	INT8ARRAYOID}
 };
 
 static CreditQuery q_insert_hold = {
@@ -403,6 +423,8 @@ typedef enum CreditRel
 	REL_USER_TRACKS,
 	REL_TRACKS,
 	REL_TRACK_PRICES,
+	REL_PLAN_ALLOWANCES,
+	REL_OPEN_HOLDS,
 	NUM_CREDIT_RELS
 } CreditRel;
 
@@ -425,6 +447,8 @@ static const CreditRelSpec rel_specs[NUM_CREDIT_RELS] = {
 	{"tracks", "tracks_pkey", 1, {"id", "is_active"}},
 	{"credit_service_track_prices", "credit_service_track_prices_service_track_key", 2,
 	{"credit_service_id", "track_id", "credit_cost"}},
+	{"credit_batches", "credit_batches_plan_allowance_idx", 2, {"user_id", "period_start"}},
+	{"credit_holds", "credit_holds_open_idx", 1, {"user_id", "expires_at", "status"}},
 };
 
 typedef struct CreditRelCache
@@ -482,7 +506,7 @@ rel_resolve(void)
 							 errmsg("column \"%s.%s\" does not exist", spec->table, spec->columns[i]),
 							 errhint("The innotrue extension is incomplete; reinstall it.")));
 				get_atttypetypmodcoll(rc->relid, rc->attnums[i], &typid, &typmod, &rc->collations[i]);
-				rc->eqprocs[i] = (typid == TEXTOID) ? F_TEXTEQ : F_UUID_EQ;
+				rc->eqprocs[i] = (typid == TEXTOID) ? F_TEXTEQ : (typid == DATEOID) ? F_DATE_EQ : F_UUID_EQ;
 			}
 		}
 		rel_cache_stamp = current;
@@ -490,12 +514,12 @@ rel_resolve(void)
 }
 
 /*
- * rel_begin
+ * rel_begin_at
  *	  Starts an index scan of rel for rows whose key columns equal keys[],
- *	  under the statement's snapshot.
+ *	  under the given snapshot (which must stay valid until rel_end).
  */
 static void
-rel_begin(RelScan *rs, CreditRel rel, const Datum *keys)
+rel_begin_at(RelScan *rs, CreditRel rel, const Datum *keys, Snapshot snapshot)
 {
 	ScanKeyData skeys[MAX_REL_COLS];
 	CreditRelCache *rc;
@@ -518,10 +542,29 @@ rel_begin(RelScan *rs, CreditRel rel, const Datum *keys)
 							   rc->collations[i], rc->eqprocs[i], keys[i]);
 	rs->rel = rel;
 	rs->heap = table_open(rc->relid, NoLock);
-	rs->scan = systable_beginscan(rs->heap, rc->indexid, true,
-								  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
-								  rel_specs[rel].nkeys, skeys);
+	rs->scan = systable_beginscan(rs->heap, rc->indexid, true, snapshot, rel_specs[rel].nkeys, skeys);
 	rs->tuple = NULL;
+}
+
+/* rel_begin: rel_begin_at under the statement's snapshot (configuration reads). */
+static void
+rel_begin(RelScan *rs, CreditRel rel, const Datum *keys)
+{
+	rel_begin_at(rs, rel, keys, ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
+}
+
+/*
+ * fresh_snapshot
+ *	  The snapshot an SPI statement of this call would run under (after
+ *	  the command counter increment SPI does, so it sees this call's earlier
+ *	  writes): for index probes that replace such a statement. Valid until
+ *	  the next statement; the probes end their scan before running one.
+ */
+static Snapshot
+fresh_snapshot(void)
+{
+	CommandCounterIncrement();
+	return GetTransactionSnapshot();
 }
 
 /* rel_next: advances to the next matching row; false at the end. */
@@ -875,6 +918,21 @@ service_charge(text *service_key, Datum user_id, int32 quantity)
 }
 
 /*
+ * current_month
+ *	  The first day of the current month in time zone tz, as a date:
+ *	  date_trunc('month', now() AT TIME ZONE tz)::date.
+ */
+static Datum
+current_month(const char *tz)
+{
+	Datum		local = DirectFunctionCall2(timestamptz_zone, CStringGetTextDatum(tz),
+											TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
+
+	return DirectFunctionCall1(timestamp_date,
+							   DirectFunctionCall2(timestamp_trunc, CStringGetTextDatum("month"), local));
+}
+
+/*
  * ensure_plan_allowance
  *	  Makes this month's plan allowance available: creates the user's
  *	  plan_allowance batch for the current month (platform time zone) with
@@ -886,15 +944,21 @@ static void
 ensure_plan_allowance(Datum user_id, int64 allowance, const CreditSettings *s)
 {
 	Datum		args[3];
+	Datum		keys[2];
+	RelScan		rs;
+	bool		found;
 
 	if (allowance <= 0)
 		return;
 	/* The common case, already there: an index probe instead of an INSERT attempt. */
-	args[0] = user_id;
-	args[1] = CStringGetTextDatum(s->timezone);
-	run_query(&q_has_plan_allowance, args, NULL);
-	if (SPI_processed > 0)
+	keys[0] = user_id;
+	keys[1] = current_month(s->timezone);
+	rel_begin_at(&rs, REL_PLAN_ALLOWANCES, keys, fresh_snapshot());
+	found = rel_next(&rs);
+	rel_end(&rs);
+	if (found)
 		return;
+	args[0] = user_id;
 	args[1] = Int64GetDatum(allowance);
 	args[2] = CStringGetTextDatum(s->timezone);
 	run_query(&q_plan_allowance, args, NULL);
@@ -1239,6 +1303,27 @@ give_back_hold(Datum hold_id, const char *new_status, AiDebts *debts)
 }
 
 /*
+ * has_expired_hold
+ *	  Whether the user has an open hold past its expiry: an index probe of
+ *	  the open holds, so that the common case (none) runs no locking statement.
+ */
+static bool
+has_expired_hold(Datum user_id)
+{
+	RelScan		rs;
+	bool		found = false;
+	bool		isnull;
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+
+	rel_begin_at(&rs, REL_OPEN_HOLDS, &user_id, fresh_snapshot());
+	while (!found && rel_next(&rs))
+		found = DatumGetTimestampTz(rel_get(&rs, 1, &isnull)) <= now &&
+			strcmp(TextDatumGetCString(rel_get(&rs, 2, &isnull)), "held") == 0;
+	rel_end(&rs);
+	return found;
+}
+
+/*
  * expire_holds
  *	  Locks the open holds past their expiry (of one user, or all when
  *	  user_id is 0) in id order, then gives each back. Returns how many. All
@@ -1254,7 +1339,11 @@ expire_holds(Datum user_id, AiDebts *debts)
 	int			i;
 
 	if (user_id != (Datum) 0)
+	{
+		if (!has_expired_hold(user_id))
+			return 0;
 		run_query(&q_expired_holds, args, NULL);
+	}
 	else
 		run_query(&q_all_expired_holds, NULL, NULL);
 	n = (int) SPI_processed;
@@ -1380,8 +1469,8 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 	}
 	else
 	{
-		Datum		args[11];
-		char		nulls[12] = "           ";
+		Datum		args[12];
+		char		nulls[13] = "            ";
 
 		args[0] = (Datum) 0;
 		nulls[0] = 'n';
@@ -1402,11 +1491,9 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 		args[10] = reference;
 		if (reference == (Datum) 0)
 			nulls[10] = 'n';
-		run_query(&q_insert_deduction, args, nulls);
-		id = copy_uuid(col_notnull(0, 1));
+		args[11] = int8_array(negate_amounts(p.amounts, p.n), p.n);
+		run_query(&q_spend_deduction, args, nulls);
 		result = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
-		apply_entries(p.batch_ids, negate_amounts(p.amounts, p.n), p.n, "deduct", id,
-					  c->has_service ? c->service_id : (Datum) 0, reference);
 	}
 	notify_if_low(owner, s, p.available, p.available - c->cost);
 	return result;
@@ -1827,8 +1914,10 @@ innotrue_credit_balance(PG_FUNCTION_ARGS)
 		values[1] = col_notnull(0, 1);
 		values[0] = Int64GetDatum(available);
 	}
-	tuple = heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls);
+	/* The row is built in the caller's memory, not SPI's (freed by SPI_finish). */
+	values[2] = SPI_datumTransfer(values[2], false, -1);
 	SPI_finish();
+	tuple = heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls);
 	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 }
 

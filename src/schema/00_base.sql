@@ -56,21 +56,15 @@ $$;
 COMMENT ON FUNCTION innotrue.seed_id(text, text) IS
     'Deterministic id of a reference-data row, derived from its table and natural key, so every install gives the same row the same id.';
 
+-- In C (src/triggers.c): it fires on every UPDATE of every table with updated_at, the credit
+-- batches of each deduction among them, where a PL/pgSQL call per row was a measurable cost.
 CREATE FUNCTION innotrue.touch_updated_at()
 RETURNS trigger
-LANGUAGE plpgsql
+LANGUAGE C
 VOLATILE PARALLEL UNSAFE
-AS $$
-BEGIN
-    -- An update that sets updated_at itself (a restore replacing a seed row) keeps its value.
-    IF NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at THEN
-        NEW.updated_at := pg_catalog.now();
-    END IF;
-    RETURN NEW;
-END
-$$;
+AS 'MODULE_PATHNAME', 'innotrue_touch_updated_at';
 COMMENT ON FUNCTION innotrue.touch_updated_at() IS
-    'BEFORE UPDATE trigger: stamps updated_at unless the update sets it; attached to every table that has the column.';
+    'BEFORE UPDATE trigger: stamps updated_at with now() unless the update sets it (NEW.updated_at distinct from OLD.updated_at, e.g. a restore replacing a seed row, keeps its value); attached to every table that has the column.';
 
 -- Why: CREATE EXTENSION installs the seed rows again before pg_restore copies the dumped
 -- configuration data, so a dumped seed row (possibly edited by an admin) would collide with its

@@ -25,7 +25,8 @@ CREATE TABLE innotrue.credit_deductions (
 );
 SELECT innotrue.register_table('credit_deductions', '5', 'internal');
 CREATE INDEX credit_deductions_user_id_idx ON innotrue.credit_deductions (user_id);
-CREATE INDEX credit_deductions_organization_id_idx ON innotrue.credit_deductions (organization_id);
+CREATE INDEX credit_deductions_organization_id_idx ON innotrue.credit_deductions (organization_id)
+    WHERE organization_id IS NOT NULL;  -- partial, like the organization indexes of 54_credits.sql
 CREATE INDEX credit_deductions_credit_service_id_idx ON innotrue.credit_deductions (credit_service_id);
 COMMENT ON TABLE innotrue.credit_deductions IS
     'One row per spend of credits (deduct_credits, enroll_in_program, capture_hold); its id is the deduction_id of its ledger entries. Kind internal like credit_batches: the payer is a user or an organization.';
@@ -217,8 +218,10 @@ CREATE TABLE innotrue.credit_expiry_notices (
 );
 SELECT innotrue.register_table('credit_expiry_notices', '5', 'user');
 CREATE INDEX credit_expiry_notices_user_id_idx ON innotrue.credit_expiry_notices (user_id);
+-- Not partial on remaining > 0: an index naming remaining would make every deduction's batch
+-- update non-HOT (54_credits.sql); the sweep filters remaining itself within its time window.
 CREATE INDEX credit_batches_expiring_idx ON innotrue.credit_batches (expires_at)
-    WHERE remaining > 0 AND user_id IS NOT NULL;
+    WHERE user_id IS NOT NULL AND expires_at IS NOT NULL;
 COMMENT ON TABLE innotrue.credit_expiry_notices IS
     'One row per user batch whose coming expiry has been announced (credits_expiring), so that queue_credit_expiry_notices() announces each batch once.';
 COMMENT ON COLUMN innotrue.credit_expiry_notices.notified_at IS

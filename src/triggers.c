@@ -1,0 +1,220 @@
+/*-------------------------------------------------------------------------
+ *
+ * triggers.c
+ *	  Row triggers in C on the write path of every credit operation:
+ *	  touch_updated_at (every table with an updated_at column), the update
+ *	  guard of credit_batches and the owner fill of credit_ledger
+ *	  (docs/credits.md "Triggers").
+ *
+ * They enforce the same rules as the PL/pgSQL functions they replace, for
+ * every writer (the SECURITY DEFINER credit functions and direct writes by
+ * admins alike), without an interpreter call per row and, for the ledger,
+ * without an SPI query per row: a deduction fires them once per batch it
+ * touches, and in PL/pgSQL they were a large part of its cost.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/xact.h"
+#include "commands/trigger.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+
+#include "innotrue.h"
+
+PG_FUNCTION_INFO_V1(innotrue_touch_updated_at);
+PG_FUNCTION_INFO_V1(innotrue_guard_credit_batch_update);
+PG_FUNCTION_INFO_V1(innotrue_fill_ledger_owner);
+
+/*
+ * before_row_trigger
+ *	  The trigger data of a BEFORE row trigger fired by event (INSERT or
+ *	  UPDATE); any other call is an error, so a misdeclared trigger fails
+ *	  loudly instead of silently skipping its rule.
+ */
+static TriggerData *
+before_row_trigger(FunctionCallInfo fcinfo, const char *name, TriggerEvent event)
+{
+	TriggerData *td = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(td->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(td->tg_event) ||
+		(td->tg_event & TRIGGER_EVENT_OPMASK) != event)
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must be fired as a BEFORE %s row trigger", name,
+						event == TRIGGER_EVENT_INSERT ? "INSERT" : "UPDATE")));
+	return td;
+}
+
+/* column_attnum: attribute number of a column of desc by name; an error when missing. */
+static AttrNumber
+column_attnum(TupleDesc desc, const char *name)
+{
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+
+		if (!a->attisdropped && strcmp(NameStr(a->attname), name) == 0)
+			return a->attnum;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_UNDEFINED_COLUMN),
+			 errmsg("column \"%s\" does not exist", name),
+			 errhint("The innotrue extension is incomplete; reinstall it.")));
+}
+
+/*
+ * innotrue_touch_updated_at
+ *	  BEFORE UPDATE row trigger: stamps updated_at with now() unless the
+ *	  update sets it itself (a restore replacing a seed row keeps its value),
+ *	  i.e. when NEW.updated_at IS NOT DISTINCT FROM OLD.updated_at.
+ */
+Datum
+innotrue_touch_updated_at(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = before_row_trigger(fcinfo, "touch_updated_at", TRIGGER_EVENT_UPDATE);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	AttrNumber	att = column_attnum(desc, "updated_at");
+	bool		oldnull;
+	bool		newnull;
+	Datum		oldv = heap_getattr(td->tg_trigtuple, att, desc, &oldnull);
+	Datum		newv = heap_getattr(td->tg_newtuple, att, desc, &newnull);
+	int			cols[1];
+	Datum		values[1];
+	bool		nulls[1] = {false};
+
+	if (oldnull != newnull ||
+		(!oldnull && DatumGetTimestampTz(oldv) != DatumGetTimestampTz(newv)))
+		return PointerGetDatum(td->tg_newtuple);
+	cols[0] = att;
+	values[0] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	return PointerGetDatum(heap_modify_tuple_by_cols(td->tg_newtuple, desc, 1, cols, values, nulls));
+}
+
+/*
+ * innotrue_guard_credit_batch_update
+ *	  BEFORE UPDATE row trigger of credit_batches: every column but remaining,
+ *	  note and updated_at is fixed when the batch is granted; an update that
+ *	  changes one (IS DISTINCT FROM, compared by value image) is refused.
+ */
+Datum
+innotrue_guard_credit_batch_update(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = before_row_trigger(fcinfo, "guard_credit_batch_update", TRIGGER_EVENT_UPDATE);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	int			i;
+
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(desc, i);
+		const char *name = NameStr(a->attname);
+		bool		oldnull;
+		bool		newnull;
+		Datum		oldv;
+		Datum		newv;
+
+		if (a->attisdropped || strcmp(name, "remaining") == 0 || strcmp(name, "note") == 0 ||
+			strcmp(name, "updated_at") == 0)
+			continue;
+		oldv = heap_getattr(td->tg_trigtuple, a->attnum, desc, &oldnull);
+		newv = heap_getattr(td->tg_newtuple, a->attnum, desc, &newnull);
+		if (oldnull != newnull ||
+			(!oldnull && !datum_image_eq(oldv, newv, a->attbyval, a->attlen)))
+			ereport(ERROR,
+					(errcode(ERRCODE_RESTRICT_VIOLATION),
+					 errmsg("only remaining and note of a credit batch can change"),
+					 errdetail("Owner, source, amount, expiry, period, links and idempotency key are fixed when the batch is granted."),
+					 errhint("Grant a new batch, or record an adjust entry and update remaining with it.")));
+	}
+	return PointerGetDatum(td->tg_newtuple);
+}
+
+/*
+ * innotrue_fill_ledger_owner
+ *	  BEFORE INSERT row trigger of credit_ledger: copies user_id and
+ *	  organization_id from the entry's batch when both are NULL, refuses an
+ *	  entry whose given owner differs from the batch's, or whose batch does
+ *	  not exist. The batch is read by primary key with SnapshotSelf: it sees
+ *	  committed batches and the caller's own, including one inserted earlier
+ *	  in the same statement (a grant's batch and entry are one statement), as
+ *	  the SQL lookup with a fresh snapshot did; the index scan reads past any
+ *	  row-level security like the SECURITY DEFINER lookup did.
+ */
+Datum
+innotrue_fill_ledger_owner(PG_FUNCTION_ARGS)
+{
+	TriggerData *td = before_row_trigger(fcinfo, "fill_ledger_owner", TRIGGER_EVENT_INSERT);
+	TupleDesc	desc = RelationGetDescr(td->tg_relation);
+	HeapTuple	entry = td->tg_trigtuple;
+	int			cols[2];
+	Datum		values[2] = {0, 0};
+	bool		nulls[2] = {true, true};
+	bool		given_null[2];
+	Datum		given[2];
+	bool		isnull;
+	Datum		batch_id;
+	bool		found = false;
+	int			i;
+
+	cols[0] = column_attnum(desc, "user_id");
+	cols[1] = column_attnum(desc, "organization_id");
+	batch_id = heap_getattr(entry, column_attnum(desc, "batch_id"), desc, &isnull);
+	if (!isnull)
+	{
+		Relation	batches = table_open(innotrue_relation_oid("credit_batches"), AccessShareLock);
+		TupleDesc	bdesc = RelationGetDescr(batches);
+		ScanKeyData key;
+		SysScanDesc scan;
+		HeapTuple	batch;
+
+		ScanKeyInit(&key, column_attnum(bdesc, "id"), BTEqualStrategyNumber, F_UUID_EQ, batch_id);
+		scan = systable_beginscan(batches, innotrue_relation_oid("credit_batches_pkey"), true,
+								  SnapshotSelf, 1, &key);
+		batch = systable_getnext(scan);
+		if (HeapTupleIsValid(batch))
+		{
+			found = true;
+			for (i = 0; i < 2; i++)
+			{
+				Datum		v = heap_getattr(batch, column_attnum(bdesc, i == 0 ? "user_id" : "organization_id"),
+											 bdesc, &nulls[i]);
+
+				if (!nulls[i])
+					values[i] = datumCopy(v, false, UUID_LEN);
+			}
+		}
+		systable_endscan(scan);
+		table_close(batches, AccessShareLock);
+	}
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("credit ledger entry refers to an unknown credit batch"),
+				 errdetail("Key (batch_id)=(%s) is not present in table \"credit_batches\".",
+						   isnull ? "" : DatumGetCString(DirectFunctionCall1(uuid_out, batch_id)))));
+	for (i = 0; i < 2; i++)
+		given[i] = heap_getattr(entry, cols[i], desc, &given_null[i]);
+	if (given_null[0] && given_null[1])
+		return PointerGetDatum(heap_modify_tuple_by_cols(entry, desc, 2, cols, values, nulls));
+	for (i = 0; i < 2; i++)
+		if (given_null[i] != nulls[i] ||
+			(!nulls[i] && !datum_image_eq(given[i], values[i], false, UUID_LEN)))
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("credit ledger entry owner differs from its batch owner"),
+					 errhint("Leave user_id and organization_id NULL: they are copied from the batch.")));
+	return PointerGetDatum(entry);
+}
