@@ -221,19 +221,9 @@ entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 		cache_entries = NULL;
 		cache_bytes = 0;
 	}
-	if (cache_context == NULL)
-		cache_context = AllocSetContextCreate(TopMemoryContext, "innotrue entitlement cache",
-											  ALLOCSET_DEFAULT_SIZES);
 	if (cache_entries == NULL)
-	{
-		HASHCTL		hctl = {0};
-
-		hctl.keysize = sizeof(pg_uuid_t);
-		hctl.entrysize = sizeof(CacheEntry);
-		hctl.hcxt = cache_context;
-		cache_entries = hash_create("innotrue entitlement cache", 1024, &hctl,
-									HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
+		cache_entries = innotrue_kept_hash("innotrue entitlement cache", &cache_context,
+										   sizeof(pg_uuid_t), sizeof(CacheEntry));
 	entry = (CacheEntry *) hash_search(cache_entries, user_id, HASH_ENTER, &found);
 	if (found)
 	{
@@ -246,6 +236,26 @@ entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 	entry->data = MemoryContextAlloc(cache_context, size);
 	memcpy(entry->data, data, size);
 	cache_bytes += cost;
+}
+
+/*
+ * innotrue_kept_hash
+ *	  A hash table (binary keys) living in *context, a child of
+ *	  TopMemoryContext created on first need: the shape of everything kept
+ *	  between calls here and in entitlements.c.  Resetting the context
+ *	  frees the table with its contents.
+ */
+HTAB *
+innotrue_kept_hash(const char *name, MemoryContext *context, Size keysize, Size entrysize)
+{
+	HASHCTL		hctl = {0};
+
+	if (*context == NULL)
+		*context = AllocSetContextCreate(TopMemoryContext, "innotrue kept data", ALLOCSET_DEFAULT_SIZES);
+	hctl.keysize = keysize;
+	hctl.entrysize = entrysize;
+	hctl.hcxt = *context;
+	return hash_create(name, 256, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
 /*

@@ -448,19 +448,9 @@ memo_fetch(Lookup lk, Datum first_key)
 		memo_retire();
 		memo_epoch = entcache_epoch();
 	}
-	if (memo_context == NULL)
-		memo_context = AllocSetContextCreate(TopMemoryContext, "innotrue configuration memo",
-											 ALLOCSET_DEFAULT_SIZES);
 	if (memo_rows == NULL)
-	{
-		HASHCTL		hctl = {0};
-
-		hctl.keysize = sizeof(MemoKey);
-		hctl.entrysize = sizeof(MemoRows);
-		hctl.hcxt = memo_context;
-		memo_rows = hash_create("innotrue configuration memo", 256, &hctl,
-								HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
+		memo_rows = innotrue_kept_hash("innotrue configuration memo", &memo_context,
+									   sizeof(MemoKey), sizeof(MemoRows));
 	memset(&key, 0, sizeof(key));
 	key.lk = lk;
 	key.first_key = *DatumGetUUIDP(first_key);
@@ -1083,6 +1073,23 @@ walk_sources(ResolveContext *ctx)
 		walk_program_plans(ctx);
 }
 
+/*
+ * walk_user
+ *	  Runs every source walker for one user as of at, contributions to sink;
+ *	  the caller sets what else the context asks (one feature, detail).
+ */
+static void
+walk_user(ResolveContext *ctx, Datum user_id, TimestampTz at, ContributionSink sink, void *sink_arg)
+{
+	ctx->user_id = user_id;
+	ctx->at = at;
+	ctx->valid_from = DT_NOBEGIN;
+	ctx->valid_until = DT_NOEND;
+	ctx->sink = sink;
+	ctx->sink_arg = sink_arg;
+	walk_sources(ctx);
+}
+
 /* The merged entitlement of one feature. */
 typedef struct FeatureState
 {
@@ -1333,33 +1340,43 @@ resolve_single(Datum user_id, Datum feature_id, TimestampTz at, StopRule rule, F
 	SingleSink	sink = {{{{0}}}};
 
 	sink.rule = rule;
-	ctx.user_id = user_id;
 	ctx.one_feature = true;
 	ctx.feature_id = feature_id;
-	ctx.at = at;
-	ctx.sink = single_sink;
-	ctx.sink_arg = &sink;
-	walk_sources(&ctx);
+	walk_user(&ctx, user_id, at, single_sink, &sink);
 	*state = sink.state;
 }
 
-/* Sink of a full resolution: one FeatureState per feature id in a hash table. */
+/* The merged states of a full resolution while it is walked: a few dozen at most. */
+typedef struct StateList
+{
+	FeatureState *states;
+	int			n;
+	int			room;
+} StateList;
+
+/* Sink of a full resolution: one FeatureState per feature id. */
 static void
 table_sink(ResolveContext *ctx, const Contribution *c)
 {
-	HTAB	   *states = (HTAB *) ctx->sink_arg;
-	FeatureState *fs;
-	bool		found;
+	StateList  *list = (StateList *) ctx->sink_arg;
+	FeatureState *fs = NULL;
+	int			i;
 
 	if (c->ignored != NULL || c->effect == EFFECT_NONE)
 		return;
-	fs = (FeatureState *) hash_search(states, DatumGetUUIDP(c->feature_id), HASH_ENTER, &found);
-	if (!found)
+	for (i = 0; i < list->n && fs == NULL; i++)
+		if (memcmp(&list->states[i].feature_id, DatumGetUUIDP(c->feature_id), UUID_LEN) == 0)
+			fs = &list->states[i];
+	if (fs == NULL)
 	{
-		pg_uuid_t	id = fs->feature_id;
-
+		if (list->n == list->room)
+		{
+			list->room *= 2;
+			list->states = (FeatureState *) repalloc(list->states, list->room * sizeof(FeatureState));
+		}
+		fs = &list->states[list->n++];
 		memset(fs, 0, sizeof(FeatureState));
-		fs->feature_id = id;
+		fs->feature_id = *DatumGetUUIDP(c->feature_id);
 	}
 	feature_state_apply(fs, c);
 }
@@ -1456,32 +1473,19 @@ static UserResolution *
 build_resolution(Datum user_id, TimestampTz at, TimestampTz *valid_from, TimestampTz *valid_until)
 {
 	ResolveContext ctx = {0};
-	HASHCTL		hctl = {0};
-	HTAB	   *states;
-	HASH_SEQ_STATUS seq;
-	FeatureState *fs;
+	StateList	list;
 	UserResolution *r;
-	int			n = 0;
 
-	hctl.keysize = sizeof(pg_uuid_t);
-	hctl.entrysize = sizeof(FeatureState);
-	hctl.hcxt = CurrentMemoryContext;
-	states = hash_create("innotrue entitlements", 64, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	ctx.user_id = user_id;
-	ctx.at = at;
-	ctx.valid_from = DT_NOBEGIN;
-	ctx.valid_until = DT_NOEND;
-	ctx.sink = table_sink;
-	ctx.sink_arg = states;
-	walk_sources(&ctx);
+	list.n = 0;
+	list.room = 32;
+	list.states = (FeatureState *) palloc(list.room * sizeof(FeatureState));
+	walk_user(&ctx, user_id, at, table_sink, &list);
 
-	r = (UserResolution *) palloc0(UserResolutionSize(hash_get_num_entries(states)));
-	hash_seq_init(&seq, states);
-	while ((fs = (FeatureState *) hash_seq_search(&seq)) != NULL)
-		r->features[n++] = *fs;
-	r->nfeatures = n;
-	qsort(r->features, n, sizeof(FeatureState), feature_state_cmp);
-	hash_destroy(states);
+	r = (UserResolution *) palloc0(UserResolutionSize(list.n));
+	memcpy(r->features, list.states, list.n * sizeof(FeatureState));
+	r->nfeatures = list.n;
+	qsort(r->features, list.n, sizeof(FeatureState), feature_state_cmp);
+	pfree(list.states);
 	r->tier = compute_effective_tier(user_id, &r->user_exists);
 	*valid_from = ctx.valid_from;
 	*valid_until = ctx.valid_until;
@@ -1910,14 +1914,10 @@ innotrue_entitlement_sources(PG_FUNCTION_ARGS)
 	bool		active;
 
 	InitMaterializedSRF(fcinfo, 0);
-	ctx.user_id = PG_GETARG_DATUM(0);
 	ctx.feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
 	ctx.one_feature = true;
-	ctx.at = PG_GETARG_TIMESTAMPTZ(2);
 	ctx.want_detail = true;
-	ctx.sink = explain_sink;
-	ctx.sink_arg = rsinfo;
-	walk_sources(&ctx);
+	walk_user(&ctx, PG_GETARG_DATUM(0), PG_GETARG_TIMESTAMPTZ(2), explain_sink, rsinfo);
 	return (Datum) 0;
 }
 

@@ -44,5 +44,7 @@ extern void entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 						   TimestampTz valid_from, TimestampTz valid_until,
 						   const void *data, Size size);
 extern uint64 entcache_epoch(void);
+extern struct HTAB *innotrue_kept_hash(const char *name, MemoryContext *context,
+									   Size keysize, Size entrysize);
 
 #endif							/* INNOTRUE_H */
