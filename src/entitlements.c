@@ -650,6 +650,10 @@ typedef struct ResolveContext
 	TimestampTz valid_from;		/* the expiries seen give the same answer */
 	TimestampTz valid_until;	/* for every time in [valid_from, valid_until) */
 	bool		want_detail;	/* also report ignored rows, keys and paths */
+	bool		want_tier;		/* also compute the effective plan tier */
+	bool		tier_only;		/* ... and nothing else */
+	bool		user_exists;	/* out: the profile was found */
+	int32		tier;			/* out: the effective plan tier (want_tier) */
 	ContributionSink sink;
 	void	   *sink_arg;
 	bool		stop;			/* set by the sink: the answer is known */
@@ -826,6 +830,21 @@ emit_feature_rows(ResolveContext *ctx, Lookup lk, int restrictive_col, const Con
 }
 
 /*
+ * count_plan_tier
+ *	  The effective plan tier counts an active plan's tier (personal and
+ *	  sponsored plans alike; an inactive plan counts as 0).
+ */
+static void
+count_plan_tier(ResolveContext *ctx, Datum plan_id)
+{
+	bool		active;
+	int32		tier;
+
+	if (ctx->want_tier && plan_state(plan_id, &active, NULL, &tier) && active && tier > ctx->tier)
+		ctx->tier = tier;
+}
+
+/*
  * walk_subscription
  *	  Source 1: the user's personal plan (profiles.plan_id -> plan_features).
  */
@@ -837,7 +856,13 @@ walk_subscription(ResolveContext *ctx)
 	bool		isnull;
 	Contribution c = {0};
 
-	if (!lookup_row(LK_PROFILE, ctx->user_id, 1, cols, &plan_id, &isnull) || isnull)
+	if (!lookup_row(LK_PROFILE, ctx->user_id, 1, cols, &plan_id, &isnull))
+		return;
+	ctx->user_exists = true;
+	if (isnull)
+		return;
+	count_plan_tier(ctx, plan_id);
+	if (ctx->tier_only)
 		return;
 	c.source = SRC_SUBSCRIPTION;
 	c.via = "plan";
@@ -874,7 +899,15 @@ walk_org_sponsored(ResolveContext *ctx)
 			c.ignored = "membership inactive";
 		if (c.ignored && !ctx->want_detail)
 			continue;
-		emit_feature_rows(ctx, LK_PLAN_FEATURES, 3, &c);
+		if (c.ignored == NULL && ctx->want_tier)
+		{
+			bool		org_active;
+
+			if (object_state(LK_ORG, c.org_id, &org_active, NULL) && org_active)
+				count_plan_tier(ctx, plan_id);
+		}
+		if (!ctx->tier_only)
+			emit_feature_rows(ctx, LK_PLAN_FEATURES, 3, &c);
 	}
 	lookup_end(&ls);
 }
@@ -1383,46 +1416,22 @@ table_sink(ResolveContext *ctx, const Contribution *c)
 
 /*
  * compute_effective_tier
- *	  The effective plan tier of a user (see effective_plan_tier); *exists
- *	  false, and 0 returned, for an unknown user.
+ *	  The effective plan tier of a user (see effective_plan_tier): the walk
+ *	  of the personal and the sponsored plans, without their features.
+ *	  *exists false, and 0 returned, for an unknown user.
  */
 static int32
 compute_effective_tier(Datum user_id, bool *exists)
 {
-	static const int cols[] = {1};
-	Datum		plan_id;
-	bool		isnull;
-	bool		active;
-	int32		tier;
-	int32		best = 0;
-	LookupScan	ls;
+	ResolveContext ctx = {0};
 
-	*exists = lookup_row(LK_PROFILE, user_id, 1, cols, &plan_id, &isnull);
-	if (!*exists)
-		return 0;
-	if (!isnull && plan_state(plan_id, &active, NULL, &tier) && active)
-		best = tier;
-
-	lookup_begin(&ls, LK_ORG_MEMBERS, 1, &user_id);
-	while (lookup_next(&ls))
-	{
-		Datum		org_id = lookup_get(&ls, 1, &isnull);
-		char	   *status;
-		bool		org_active;
-
-		plan_id = lookup_get(&ls, 3, &isnull);
-		if (isnull)
-			continue;
-		status = lookup_get_text(&ls, 2);
-		if (strcmp(status, "active") != 0)
-			continue;
-		if (!object_state(LK_ORG, org_id, &org_active, NULL) || !org_active)
-			continue;
-		if (plan_state(plan_id, &active, NULL, &tier) && active && tier > best)
-			best = tier;
-	}
-	lookup_end(&ls);
-	return best;
+	ctx.user_id = user_id;
+	ctx.want_tier = true;
+	ctx.tier_only = true;
+	walk_subscription(&ctx);
+	walk_org_sponsored(&ctx);
+	*exists = ctx.user_exists;
+	return ctx.tier;
 }
 
 /* ------------------------------------------------------------------------
@@ -1479,6 +1488,7 @@ build_resolution(Datum user_id, TimestampTz at, TimestampTz *valid_from, Timesta
 	list.n = 0;
 	list.room = 32;
 	list.states = (FeatureState *) palloc(list.room * sizeof(FeatureState));
+	ctx.want_tier = true;
 	walk_user(&ctx, user_id, at, table_sink, &list);
 
 	r = (UserResolution *) palloc0(UserResolutionSize(list.n));
@@ -1486,7 +1496,8 @@ build_resolution(Datum user_id, TimestampTz at, TimestampTz *valid_from, Timesta
 	r->nfeatures = list.n;
 	qsort(r->features, list.n, sizeof(FeatureState), feature_state_cmp);
 	pfree(list.states);
-	r->tier = compute_effective_tier(user_id, &r->user_exists);
+	r->user_exists = ctx.user_exists;
+	r->tier = ctx.tier;
 	*valid_from = ctx.valid_from;
 	*valid_until = ctx.valid_until;
 	return r;
