@@ -62,7 +62,6 @@
 PG_FUNCTION_INFO_V1(innotrue_entitlement_cache_invalidate);
 PG_FUNCTION_INFO_V1(innotrue_entitlement_cache_stats);
 
-
 typedef struct CacheEntry
 {
 	pg_uuid_t	user_id;		/* hash key: must be first */
@@ -79,7 +78,8 @@ static Size cache_bytes = 0;
 /* catalog.c generation the cache was filled under; a new one means flush. */
 static uint64 cache_generation = 0;
 
-/* Snapshots with an older xmin may miss a writer that caused the last flush. */
+/* A snapshot in which a transaction older than this still runs may miss a
+ * writer that caused the last flush (sees_all_before). */
 static TransactionId cache_barrier = InvalidTransactionId;
 
 /* Bumped at every flush, for caches derived from the same data (entitlements.c). */
