@@ -70,6 +70,15 @@ SELECT n, at, coalesce((SELECT coalesce(limit_value::text, 'unlimited')
 -- 4 is a hit; 5 needs the first kind again.
 SELECT hits, misses FROM pg_temp.cache_delta();
 
+-- A write in replica mode (pg_restore, logical replication) still flushes: the trigger fires ALWAYS.
+SELECT innotrue.has_feature('00000000-0000-0000-0000-0000000000c1', 'community') AS before_replica_write;
+SET session_replication_role = replica;
+DELETE FROM innotrue.user_add_ons WHERE user_id = '00000000-0000-0000-0000-0000000000c1';
+RESET session_replication_role;
+SELECT innotrue.has_feature('00000000-0000-0000-0000-0000000000c1', 'community') AS after_replica_write;
+INSERT INTO innotrue.user_add_ons (user_id, add_on_id, expires_at)
+SELECT '00000000-0000-0000-0000-0000000000c1', id, '2031-01-01 00:00+00' FROM innotrue.add_ons WHERE key = 'cache_pack';
+
 -- The cache off: the same answers, no cache activity.
 SET innotrue.entitlement_cache_size = 0;
 SELECT pg_temp.cache_mark();
