@@ -8,7 +8,13 @@
 set -euo pipefail
 name=${1:?name} port=${2:?port}
 root=/opt/pg-$name
-if [ ! -d "$root/usr/lib/postgresql/15/bin" ]; then
+# (Re)copy when missing or when the system PostgreSQL was upgraded since (an extension built
+# against the new headers may not load into the old server: "undefined symbol").
+if ! cmp -s /usr/lib/postgresql/15/bin/postgres "$root/usr/lib/postgresql/15/bin/postgres"; then
+    if [ -f "$root/data/postmaster.pid" ]; then
+        runuser -u postgres -- "$root/usr/lib/postgresql/15/bin/pg_ctl" -D "$root/data" -m fast -w stop >/dev/null || true
+    fi
+    rm -rf "$root/usr/lib/postgresql/15" "$root/usr/share/postgresql/15"
     mkdir -p "$root/usr/lib/postgresql" "$root/usr/share/postgresql"
     cp -a /usr/lib/postgresql/15 "$root/usr/lib/postgresql/"
     cp -a /usr/share/postgresql/15 "$root/usr/share/postgresql/"
