@@ -41,6 +41,16 @@ CREATE EXTENSION innotrue;
 SELECT count(*) AS features, (SELECT count(*) FROM innotrue.notification_types) AS notification_types
 FROM innotrue.features;
 
+-- A transaction that writes an entitlement source (its commit announces the change to the
+-- entitlement caches) and then drops the extension still commits.
+BEGIN;
+INSERT INTO innotrue.profiles (id, email, plan_id)
+VALUES ('00000000-0000-0000-0000-0000000000c2', 'dropped@example.com', innotrue.seed_id('plans', 'pro'));
+DROP EXTENSION innotrue CASCADE;
+COMMIT;
+SELECT count(*) AS schemas_left FROM pg_namespace WHERE nspname = 'innotrue';
+CREATE EXTENSION innotrue;
+
 -- A schema named innotrue that exists before CREATE EXTENSION (possibly holding someone else's
 -- objects) is never adopted: the install fails and changes nothing.
 DROP EXTENSION innotrue CASCADE;

@@ -48,12 +48,14 @@
 #include "access/transam.h"
 #include "access/xact.h"
 #include "access/xlog.h"
+#include "catalog/namespace.h"
 #include "commands/trigger.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/sinval.h"
 #include "utils/hsearch.h"
 #include "utils/inval.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/uuid.h"
 
@@ -287,13 +289,20 @@ announce_callback(XactEvent event, void *arg)
 		case XACT_EVENT_PRE_PREPARE:
 			if (announce_at_commit)
 			{
-				SharedInvalidationMessage msg;
+				Oid			nsp = get_namespace_oid(INNOTRUE_SCHEMA, true);
+				Oid			features = OidIsValid(nsp) ? get_relname_relid("features", nsp) : InvalidOid;
 
-				memset(&msg, 0, sizeof(msg));
-				msg.rc.id = SHAREDINVALRELCACHE_ID;
-				msg.rc.dbId = MyDatabaseId;
-				msg.rc.relId = innotrue_relation_oid("features");
-				SendSharedInvalidMessages(&msg, 1);
+				/* Dropped by this transaction: the drop's own invalidations flush every cache. */
+				if (OidIsValid(features))
+				{
+					SharedInvalidationMessage msg;
+
+					memset(&msg, 0, sizeof(msg));
+					msg.rc.id = SHAREDINVALRELCACHE_ID;
+					msg.rc.dbId = MyDatabaseId;
+					msg.rc.relId = features;
+					SendSharedInvalidMessages(&msg, 1);
+				}
 				announce_at_commit = false;
 			}
 			break;
