@@ -5,19 +5,20 @@
 -- entitlements_visibility.spec. Cache counters are shown as differences, never as absolutes.
 \set VERBOSITY terse
 
--- Every source table of the C read path has the trigger, for all writes, enabled ALWAYS; no other
--- table has it.
-SELECT s.table_name, t.tgenabled, (t.tgtype & 1) = 0 AS per_statement,
-       (t.tgtype & (4 | 8 | 16 | 32)) = (4 | 8 | 16 | 32) AS all_writes,
+-- Every source table of the C read path has the two triggers, on the columns read there: per
+-- statement for all writes, enabled ALWAYS; per row for INSERT, UPDATE and DELETE, enabled in replica
+-- mode only (logical replication's apply worker fires no statement trigger). No other table has them.
+SELECT s.table_name, t.tgname, t.tgenabled, (t.tgtype & 1) = 1 AS per_row,
+       (t.tgtype & (4 | 8 | 16)) = (4 | 8 | 16) AS insert_delete_update, (t.tgtype & 32) = 32 AS on_truncate,
        (SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a
          WHERE a.attrelid = t.tgrelid AND a.attnum = ANY (t.tgattr))
        = (SELECT array_agg(c ORDER BY c) FROM unnest(s.column_names) c) AS update_of_read_columns
   FROM innotrue.entitlement_cache_sources() s
   LEFT JOIN pg_trigger t ON t.tgrelid = ('innotrue.' || quote_ident(s.table_name))::regclass
-                        AND t.tgname = 'entitlement_cache_invalidate'
- ORDER BY 1;
+                        AND t.tgname IN ('entitlement_cache_invalidate', 'entitlement_cache_invalidate_replica')
+ ORDER BY 1, 2;
 SELECT count(*) AS triggers_elsewhere FROM pg_trigger t
- WHERE t.tgname = 'entitlement_cache_invalidate'
+ WHERE t.tgname IN ('entitlement_cache_invalidate', 'entitlement_cache_invalidate_replica')
    AND t.tgrelid::regclass::text NOT IN (SELECT 'innotrue.' || table_name FROM innotrue.entitlement_cache_sources());
 SELECT innotrue.entitlement_cache_invalidate();
 
@@ -70,7 +71,7 @@ SELECT n, at, coalesce((SELECT coalesce(limit_value::text, 'unlimited')
 -- 4 is a hit; 5 needs the first kind again.
 SELECT hits, misses FROM pg_temp.cache_delta();
 
--- A write in replica mode (pg_restore, logical replication) still flushes: the trigger fires ALWAYS.
+-- A write in replica mode (pg_restore, logical replication) still flushes.
 SELECT innotrue.has_feature('00000000-0000-0000-0000-0000000000c1', 'community') AS before_replica_write;
 SET session_replication_role = replica;
 DELETE FROM innotrue.user_add_ons WHERE user_id = '00000000-0000-0000-0000-0000000000c1';

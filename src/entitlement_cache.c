@@ -12,9 +12,10 @@
  *
  * Correctness rests on three rules:
  *
- * 1. Every write to a table the entries are built from fires a statement
- *    trigger (innotrue.entitlement_cache_invalidate, created by the install
- *    script on each such table).  It flushes this backend's cache and, just
+ * 1. Every write to a table the entries are built from fires a trigger
+ *    (innotrue.entitlement_cache_invalidate, created by the install script
+ *    on each such table: per statement, and per row in replica mode, where
+ *    logical replication's apply worker fires no statement trigger).  It flushes this backend's cache and, just
  *    before the writing transaction commits (XACT_EVENT_PRE_COMMIT, i.e.
  *    before it becomes visible to anyone), broadcasts a relcache
  *    invalidation of the features table.  Every backend that processes it
@@ -318,7 +319,9 @@ announce_callback(XactEvent event, void *arg)
 
 /*
  * innotrue_entitlement_cache_invalidate
- *	  Statement trigger on every table entitlements are resolved from:
+ *	  Trigger on every table entitlements are resolved from (per statement;
+ *	  per row where only row triggers fire, as in logical replication's
+ *	  apply worker):
  *	  flushes this backend's cache at once, keeps this transaction away from
  *	  it until the transaction ends, and arranges the broadcast to the
  *	  others before commit.
@@ -326,12 +329,13 @@ announce_callback(XactEvent event, void *arg)
 Datum
 innotrue_entitlement_cache_invalidate(PG_FUNCTION_ARGS)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(((TriggerData *) fcinfo->context)->tg_event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("innotrue.entitlement_cache_invalidate() must be called as a statement trigger")));
+				 errmsg("innotrue.entitlement_cache_invalidate() must be called as an AFTER trigger")));
+	/* Already done for this transaction (the row trigger fires once per row). */
+	if (announce_at_commit)
+		return PointerGetDatum(NULL);
 	if (!xact_callback_registered)
 	{
 		RegisterXactCallback(announce_callback, NULL);

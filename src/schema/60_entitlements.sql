@@ -161,10 +161,10 @@ COMMENT ON FUNCTION innotrue.explain_entitlement(text) IS
     'explain_entitlement for innotrue.current_user_id(); NULL for an anonymous caller.';
 
 -- The entitlement cache (src/entitlement_cache.c): each backend keeps resolved entitlements per
--- user and must forget them whenever a table they are resolved from changes.  One statement trigger
--- per such table, on exactly the tables and columns the C read path names
--- (entitlement_cache_sources()), enabled ALWAYS so that replica-mode restores and logical
--- replication invalidate too.
+-- user and must forget them whenever a table they are resolved from changes.  On exactly the tables
+-- and columns the C read path names (entitlement_cache_sources()): a statement trigger enabled
+-- ALWAYS (replica-mode restores fire it too), and a row trigger enabled in replica mode only, for
+-- logical replication's apply worker, which fires row triggers but no statement trigger.
 
 CREATE FUNCTION innotrue.entitlement_cache_sources()
 RETURNS TABLE (table_name text, column_names text[])
@@ -180,7 +180,7 @@ LANGUAGE C
 VOLATILE PARALLEL UNSAFE
 AS 'MODULE_PATHNAME', 'innotrue_entitlement_cache_invalidate';
 COMMENT ON FUNCTION innotrue.entitlement_cache_invalidate() IS
-    'Statement trigger on each entitlement source table: flushes this backend''s entitlement cache and has every backend of the database flush theirs before the writing transaction commits.';
+    'Trigger on each entitlement source table (per statement; per row in replica mode): flushes this backend''s entitlement cache and has every backend of the database flush theirs before the writing transaction commits.';
 
 CREATE FUNCTION innotrue.entitlement_cache_stats(OUT entries bigint, OUT bytes bigint, OUT hits bigint,
                                                  OUT misses bigint, OUT flushes bigint, OUT bypassed bigint)
@@ -201,6 +201,11 @@ BEGIN
                             FOR EACH STATEMENT EXECUTE FUNCTION innotrue.entitlement_cache_invalidate()',
                        (SELECT string_agg(quote_ident(c), ', ') FROM unnest(s.column_names) c), s.table_name);
         EXECUTE format('ALTER TABLE innotrue.%I ENABLE ALWAYS TRIGGER entitlement_cache_invalidate', s.table_name);
+        EXECUTE format('CREATE TRIGGER entitlement_cache_invalidate_replica
+                            AFTER INSERT OR DELETE OR UPDATE OF %s ON innotrue.%I
+                            FOR EACH ROW EXECUTE FUNCTION innotrue.entitlement_cache_invalidate()',
+                       (SELECT string_agg(quote_ident(c), ', ') FROM unnest(s.column_names) c), s.table_name);
+        EXECUTE format('ALTER TABLE innotrue.%I ENABLE REPLICA TRIGGER entitlement_cache_invalidate_replica', s.table_name);
     END LOOP;
 END
 $cache_triggers$;
