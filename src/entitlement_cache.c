@@ -98,6 +98,16 @@ static int64 stat_bypassed = 0;
 static bool announce_at_commit = false;
 static bool xact_callback_registered = false;
 
+/* cache_empty: forgets every entry. */
+static void
+cache_empty(void)
+{
+	if (cache_context != NULL)
+		MemoryContextReset(cache_context);
+	cache_entries = NULL;
+	cache_bytes = 0;
+}
+
 /*
  * cache_flush
  *	  Forgets every entry and raises the barrier to the next transaction id:
@@ -106,10 +116,7 @@ static bool xact_callback_registered = false;
 static void
 cache_flush(void)
 {
-	if (cache_context != NULL)
-		MemoryContextReset(cache_context);
-	cache_entries = NULL;
-	cache_bytes = 0;
+	cache_empty();
 	cache_epoch++;
 	stat_flushes++;
 	cache_barrier = ReadNextTransactionId();
@@ -219,10 +226,8 @@ entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 	{
 		if (cost > (Size) innotrue_entitlement_cache_size * 1024)
 			return;
-		/* Keep the barrier: the flush is for room, not for a writer. */
-		MemoryContextReset(cache_context);
-		cache_entries = NULL;
-		cache_bytes = 0;
+		/* Keep the barrier and the epoch: this is for room, not for a writer. */
+		cache_empty();
 	}
 	if (cache_entries == NULL)
 		cache_entries = innotrue_kept_hash("innotrue entitlement cache", &cache_context,

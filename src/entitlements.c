@@ -187,11 +187,32 @@ typedef struct MemoRows
 	HeapTuple  *tuples;			/* in index order */
 } MemoRows;
 
-/* Memoized configuration rows, and the entitlement cache epoch they belong to. */
-static MemoryContext memo_context = NULL;
+/* One feature as the feature catalog keeps it. */
+typedef struct FeatureInfo
+{
+	char	   *key;
+	pg_uuid_t	id;
+	bool		active;
+} FeatureInfo;
+
+/* Every feature: in index (key) order for output, and by strcmp for lookups. */
+typedef struct FeatureCatalog
+{
+	int			n;
+	FeatureInfo *in_key_order;
+	FeatureInfo **by_strcmp;
+} FeatureCatalog;
+
+/*
+ * Data kept between calls under the entitlement cache's rules -- the
+ * memoized configuration rows and the feature catalog -- all in one
+ * context, and the cache epoch they belong to.
+ */
+static MemoryContext kept_context = NULL;
+static uint64 kept_epoch = 0;
 static HTAB *memo_rows = NULL;
 static TupleDesc memo_tupdescs[NUM_LOOKUPS];
-static uint64 memo_epoch = 0;
+static FeatureCatalog *feature_catalog_cached = NULL;
 
 /*
  * An open scan of one lookup and its current tuple: an index scan, or a
@@ -411,19 +432,41 @@ lookup_end(LookupScan *ls)
 }
 
 /*
- * memo_retire
- *	  Gives up the memoized rows (the entitlement cache flushed): they stay
- *	  allocated until the transaction ends, as a scan of this call may still
- *	  be walking them.
+ * kept_data_usable
+ *	  Whether this statement's snapshot may use data kept between calls.
+ *	  When the entitlement cache has flushed since that data was kept, it is
+ *	  given up first: it stays allocated until the transaction ends, as a
+ *	  scan of this call may still be walking it.
  */
-static void
-memo_retire(void)
+static bool
+kept_data_usable(void)
 {
-	if (memo_context != NULL)
-		MemoryContextSetParent(memo_context, TopTransactionContext);
-	memo_context = NULL;
-	memo_rows = NULL;
-	memset(memo_tupdescs, 0, sizeof(memo_tupdescs));
+	if (!entcache_usable(statement_snapshot()))
+		return false;
+	if (kept_epoch != entcache_epoch())
+	{
+		if (kept_context != NULL)
+			MemoryContextSetParent(kept_context, TopTransactionContext);
+		kept_context = NULL;
+		memo_rows = NULL;
+		memset(memo_tupdescs, 0, sizeof(memo_tupdescs));
+		feature_catalog_cached = NULL;
+		kept_epoch = entcache_epoch();
+	}
+	if (kept_context == NULL)
+		kept_context = AllocSetContextCreate(TopMemoryContext, "innotrue kept data", ALLOCSET_DEFAULT_SIZES);
+	return true;
+}
+
+/*
+ * kept_data_still_usable
+ *	  After reading data to keep: whether it may be kept (reading may have
+ *	  processed invalidations that flushed the cache).
+ */
+static bool
+kept_data_still_usable(void)
+{
+	return entcache_usable(statement_snapshot()) && kept_epoch == entcache_epoch();
 }
 
 /*
@@ -441,15 +484,10 @@ memo_fetch(Lookup lk, Datum first_key)
 	int			room = 8;
 	MemoryContext old;
 
-	if (!entcache_usable(statement_snapshot()))
+	if (!kept_data_usable())
 		return NULL;
-	if (memo_epoch != entcache_epoch())
-	{
-		memo_retire();
-		memo_epoch = entcache_epoch();
-	}
 	if (memo_rows == NULL)
-		memo_rows = innotrue_kept_hash("innotrue configuration memo", &memo_context,
+		memo_rows = innotrue_kept_hash("innotrue configuration memo", &kept_context,
 									   sizeof(MemoKey), sizeof(MemoRows));
 	memset(&key, 0, sizeof(key));
 	key.lk = lk;
@@ -459,7 +497,7 @@ memo_fetch(Lookup lk, Datum first_key)
 		return rows;
 
 	lookup_begin_scan(&ls, lk, 1, &first_key);
-	old = MemoryContextSwitchTo(memo_context);
+	old = MemoryContextSwitchTo(kept_context);
 	if (memo_tupdescs[lk] == NULL)
 		memo_tupdescs[lk] = CreateTupleDescCopyConstr(ls.tupdesc);	/* keeps missing-column defaults */
 	rows = (MemoRows *) palloc0(sizeof(MemoRows));
@@ -476,8 +514,7 @@ memo_fetch(Lookup lk, Datum first_key)
 	}
 	MemoryContextSwitchTo(old);
 	lookup_end(&ls);
-	/* Reading may have processed invalidations: memoize only if nothing flushed. */
-	if (entcache_usable(statement_snapshot()) && memo_epoch == entcache_epoch())
+	if (kept_data_still_usable())
 		*(MemoRows *) hash_search(memo_rows, &key, HASH_ENTER, NULL) = *rows;
 	return rows;
 }
@@ -1213,26 +1250,6 @@ single_sink(ResolveContext *ctx, const Contribution *c)
 		ctx->stop = true;
 }
 
-/* One feature as the feature catalog keeps it. */
-typedef struct FeatureInfo
-{
-	char	   *key;
-	pg_uuid_t	id;
-	bool		active;
-} FeatureInfo;
-
-/* Every feature: in index (key) order for output, and by strcmp for lookups. */
-typedef struct FeatureCatalog
-{
-	int			n;
-	FeatureInfo *in_key_order;
-	FeatureInfo **by_strcmp;
-} FeatureCatalog;
-
-static MemoryContext feature_catalog_context = NULL;
-static FeatureCatalog *feature_catalog_cached = NULL;
-static uint64 feature_catalog_epoch = 0;	/* entitlement cache epoch it was loaded under */
-
 /* feature_info_cmp: orders FeatureInfo pointers by key, bytewise. */
 static int
 feature_info_cmp(const void *a, const void *b)
@@ -1282,29 +1299,21 @@ load_feature_catalog(MemoryContext cxt)
 /*
  * cached_feature_catalog
  *	  The feature catalog kept under the entitlement cache's rules (loaded
- *	  once per cache epoch); NULL when this statement's snapshot may not use
- *	  cached data.
+ *	  once per cache epoch, and for this call only when it may not be kept);
+ *	  NULL when this statement's snapshot may not use kept data.
  */
 static FeatureCatalog *
 cached_feature_catalog(void)
 {
 	FeatureCatalog *cat;
 
-	if (!entcache_usable(statement_snapshot()))
+	if (!kept_data_usable())
 		return NULL;
-	if (feature_catalog_cached != NULL && feature_catalog_epoch == entcache_epoch())
+	if (feature_catalog_cached != NULL)
 		return feature_catalog_cached;
-	if (feature_catalog_context == NULL)
-		feature_catalog_context = AllocSetContextCreate(TopMemoryContext, "innotrue feature catalog",
-														ALLOCSET_SMALL_SIZES);
-	MemoryContextReset(feature_catalog_context);
-	feature_catalog_cached = NULL;
-	cat = load_feature_catalog(feature_catalog_context);
-	/* Loading may have processed invalidations: keep it only if none flushed. */
-	if (!entcache_usable(statement_snapshot()))
-		return NULL;
-	feature_catalog_cached = cat;
-	feature_catalog_epoch = entcache_epoch();
+	cat = load_feature_catalog(kept_context);
+	if (kept_data_still_usable())
+		feature_catalog_cached = cat;
 	return cat;
 }
 
