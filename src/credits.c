@@ -29,6 +29,7 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/stratnum.h"
+#include "access/tableam.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
@@ -38,6 +39,7 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "executor/spi.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/array.h"
@@ -84,9 +86,10 @@ typedef struct CreditOwner
 	bool		is_org;
 } CreditOwner;
 
-/* One spendable batch as locked by lock_spendable_batches. */
+/* One spendable batch as read by read_spendable_batches. */
 typedef struct SpendableBatch
 {
+	HeapTuple	tuple;			/* the batch row as read (its current version) */
 	Datum		id;				/* uuid, palloc'd copy */
 	int			rank;			/* 0 plan allowance, 1 program allowance, 2 rest */
 	bool		has_expiry;
@@ -103,11 +106,12 @@ typedef struct CreditSettings
 	int64		low_threshold;	/* -1 = no low-balance notification */
 } CreditSettings;
 
-/* A planned spend: parallel arrays of batch ids and (positive) amounts. */
+/* A planned spend: parallel arrays of batch ids, their rows and (positive) amounts. */
 typedef struct SpendPlan
 {
 	int			n;
 	Datum	   *batch_ids;
+	HeapTuple  *batch_rows;
 	Datum	   *amounts;
 	int64		available;		/* spendable before the spend */
 } SpendPlan;
@@ -158,22 +162,6 @@ static CreditQuery q_plan_allowance = {
 	3, {UUIDOID, INT8OID, TEXTOID}
 };
 
-/* Locks an owner's spendable batches; OWNER_COL is user_id or organization_id (two
- * statements so each uses its owner column's index). */
-#define LOCK_SPENDABLE_SQL(OWNER_COL) \
-	"SELECT id, source, remaining, expires_at, created_at FROM innotrue.credit_batches" \
-	" WHERE " OWNER_COL " = $1 AND remaining > 0 AND (expires_at IS NULL OR expires_at > $2)" \
-	" ORDER BY id FOR UPDATE"
-
-static CreditQuery q_lock_user_batches = {LOCK_SPENDABLE_SQL("user_id"), 2, {UUIDOID, TIMESTAMPTZOID}};
-static CreditQuery q_lock_org_batches = {LOCK_SPENDABLE_SQL("organization_id"), 2, {UUIDOID, TIMESTAMPTZOID}};
-
-
-
-static CreditQuery q_lock_batch_ids = {
-	"SELECT id FROM innotrue.credit_batches WHERE id = ANY ($1) ORDER BY id FOR UPDATE",
-	1, {UUIDARRAYOID}
-};
 
 /* The batch update and the ledger insert of signed amounts AMTS (bigint[]) applied to
  * batches IDS (uuid[]), one entry per batch; FROM adds a relation before the arrays. */
@@ -291,7 +279,7 @@ static CreditQuery q_lock_deduction = {
 	"SELECT d.refunded_at IS NOT NULL, d.ai_period, d.cost, d.credit_service_id,"
 	"       ARRAY(SELECT (e->>'batch_id')::uuid FROM jsonb_array_elements(d.batches) WITH ORDINALITY AS x (e, o) ORDER BY o),"
 	"       ARRAY(SELECT (e->>'amount')::bigint FROM jsonb_array_elements(d.batches) WITH ORDINALITY AS x (e, o) ORDER BY o),"
-	"       d.batches"
+	"       d.batches, d.user_id, d.organization_id"
 	"  FROM innotrue.credit_deductions d WHERE d.id = $1 FOR UPDATE",
 	1, {UUIDOID}
 };
@@ -306,7 +294,8 @@ static CreditQuery q_open_held = {
 	1, {UUIDOID}
 };
 
-/* An owner's balance from its live batches; OWNER_COL as in LOCK_SPENDABLE_SQL. */
+/* An owner's balance from its live batches; OWNER_COL is user_id or organization_id (two
+ * statements so each uses its owner column's index). */
 #define BALANCE_SQL(OWNER_COL) \
 	"SELECT coalesce(sum(x.s), 0)::bigint, coalesce(jsonb_object_agg(x.source, x.s), '{}')," \
 	"       (SELECT sum(b.remaining)::bigint FROM innotrue.credit_batches b" \
@@ -321,7 +310,7 @@ static CreditQuery q_balance_org = {BALANCE_SQL("organization_id"), 1, {UUIDOID}
 
 
 
-/* A granted batch and its grant entry; OWNER_COL as in LOCK_SPENDABLE_SQL. */
+/* A granted batch and its grant entry; OWNER_COL as in BALANCE_SQL. */
 #define GRANT_SQL(OWNER_COL) \
 	"WITH b AS (INSERT INTO innotrue.credit_batches (" OWNER_COL ", source, amount, remaining, expires_at, idempotency_key)" \
 	"           VALUES ($1, $2, $3, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, amount)," \
@@ -418,6 +407,7 @@ typedef enum CreditRel
 {
 	REL_SETTINGS,
 	REL_PROFILES,
+	REL_ORGANIZATIONS,
 	REL_PLANS,
 	REL_SERVICES,
 	REL_USER_TRACKS,
@@ -425,10 +415,12 @@ typedef enum CreditRel
 	REL_TRACK_PRICES,
 	REL_PLAN_ALLOWANCES,
 	REL_OPEN_HOLDS,
+	REL_USER_BATCHES,
+	REL_ORG_BATCHES,
 	NUM_CREDIT_RELS
 } CreditRel;
 
-#define MAX_REL_COLS 5
+#define MAX_REL_COLS 6
 
 typedef struct CreditRelSpec
 {
@@ -441,6 +433,7 @@ typedef struct CreditRelSpec
 static const CreditRelSpec rel_specs[NUM_CREDIT_RELS] = {
 	{"system_settings", "system_settings_key_key", 1, {"key", "value"}},
 	{"profiles", "profiles_pkey", 1, {"id", "plan_id"}},
+	{"organizations", "organizations_pkey", 1, {"id"}},
 	{"plans", "plans_pkey", 1, {"id", "credit_allowance", "tier_level"}},
 	{"credit_services", "credit_services_key_key", 1, {"key", "id", "category", "is_active", "credit_cost"}},
 	{"user_tracks", "user_tracks_user_track_key", 1, {"user_id", "track_id", "is_active"}},
@@ -449,6 +442,9 @@ static const CreditRelSpec rel_specs[NUM_CREDIT_RELS] = {
 	{"credit_service_id", "track_id", "credit_cost"}},
 	{"credit_batches", "credit_batches_plan_allowance_idx", 2, {"user_id", "period_start"}},
 	{"credit_holds", "credit_holds_open_idx", 1, {"user_id", "expires_at", "status"}},
+	{"credit_batches", "credit_batches_user_id_idx", 1, {"user_id", "id", "source", "remaining", "expires_at", "created_at"}},
+	{"credit_batches", "credit_batches_organization_id_idx", 1,
+	{"organization_id", "id", "source", "remaining", "expires_at", "created_at"}},
 };
 
 typedef struct CreditRelCache
@@ -1003,37 +999,111 @@ spend_order(const void *a, const void *b)
 	return DatumGetInt32(DirectFunctionCall2(uuid_cmp, x->id, y->id));
 }
 
+/* user_owner: the credit owner that is user user_id. */
+static CreditOwner
+user_owner(Datum user_id)
+{
+	CreditOwner owner;
+
+	owner.id = user_id;
+	owner.is_org = false;
+	return owner;
+}
+
 /*
- * lock_spendable_batches
- *	  Locks (FOR UPDATE, in id order) the owner's batches with credits left
- *	  that are still valid after valid_after, and returns them sorted in
- *	  consumption order. Locking in one order is what lets concurrent
- *	  spenders of one owner queue instead of deadlocking or overspending.
+ * lock_owner
+ *	  Locks the owner's row (profiles or organizations) FOR NO KEY UPDATE.
+ *	  This one lock is the lock of all the owner's credits: every operation
+ *	  that changes a batch's remaining takes it first, so two spenders of one
+ *	  owner queue here, and the second reads the batches only after the first
+ *	  committed (the batches are read with a snapshot taken after the lock).
+ *	  It also keeps the owner from being deleted under the rows a spend
+ *	  writes. It does not conflict with the KEY SHARE locks of foreign keys.
+ */
+static void
+lock_owner(CreditOwner owner)
+{
+	RelScan		rs;
+	Snapshot	snapshot = fresh_snapshot();
+	CreditRel	rel = owner.is_org ? REL_ORGANIZATIONS : REL_PROFILES;
+	ItemPointerData tid;
+	TupleTableSlot *slot;
+	TM_FailureData tmfd;
+	TM_Result	result;
+	bool		found;
+
+	LockRelationOid(rel_cache[rel].relid, RowShareLock);
+	rel_begin_at(&rs, rel, &owner.id, snapshot);
+	found = rel_next(&rs);
+	if (found)
+	{
+		tid = rs.tuple->t_self;
+		slot = table_slot_create(rs.heap, NULL);
+		result = table_tuple_lock(rs.heap, &tid, snapshot, slot, GetCurrentCommandId(false),
+								  LockTupleNoKeyExclusive, LockWaitBlock,
+								  IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
+								  &tmfd);
+		ExecDropSingleTupleTableSlot(slot);
+	}
+	rel_end(&rs);
+	if (found && result == TM_Ok)
+		return;
+	if (found && (result == TM_Updated || (result == TM_Deleted && IsolationUsesXactSnapshot())))
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to concurrent update of credit owner %s",
+						uuid_text(owner.id))));
+	if (found && result != TM_Deleted)
+		elog(ERROR, "innotrue credits: unexpected result %d locking credit owner %s", (int) result,
+			 uuid_text(owner.id));
+	ereport(ERROR,
+			(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+			 errmsg("unknown credit owner %s", uuid_text(owner.id)),
+			 errdetail("The %s was deleted.", owner.is_org ? "organization" : "user")));
+}
+
+/*
+ * read_spendable_batches
+ *	  The owner's batches with credits left that are still valid after
+ *	  valid_after, sorted in consumption order, with a copy of each row for
+ *	  the direct write path. The caller holds the owner lock, so the snapshot
+ *	  taken here sees every spend committed before it and none can commit
+ *	  until this transaction ends.
  */
 static SpendableBatch *
-lock_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n)
+read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n)
 {
-	Datum		args[2] = {owner.id, TimestampTzGetDatum(valid_after)};
-	SpendableBatch *rows;
-	uint64		i;
+	RelScan		rs;
+	int			cap = 16;
+	SpendableBatch *rows = palloc(sizeof(SpendableBatch) * cap);
+	bool		isnull;
 
-	run_query(owner.is_org ? &q_lock_org_batches : &q_lock_user_batches, args, NULL);
-	*n = (int) SPI_processed;
-	rows = palloc0(sizeof(SpendableBatch) * Max(*n, 1));
-	for (i = 0; i < SPI_processed; i++)
+	*n = 0;
+	rel_begin_at(&rs, owner.is_org ? REL_ORG_BATCHES : REL_USER_BATCHES, &owner.id, fresh_snapshot());
+	while (rel_next(&rs))
 	{
-		bool		isnull;
-		Datum		exp;
-		char	   *source = TextDatumGetCString(col_notnull(i, 2));
+		SpendableBatch *b;
+		int64		remaining = DatumGetInt64(rel_get(&rs, 3, &isnull));
+		bool		no_expiry;
+		Datum		exp = rel_get(&rs, 4, &no_expiry);
 
-		rows[i].id = copy_uuid(col_notnull(i, 1));
-		rows[i].rank = source_rank(source);
-		rows[i].remaining = DatumGetInt64(col_notnull(i, 3));
-		exp = col(i, 4, &isnull);
-		rows[i].has_expiry = !isnull;
-		rows[i].expires_at = isnull ? 0 : DatumGetTimestampTz(exp);
-		rows[i].created_at = DatumGetTimestampTz(col_notnull(i, 5));
+		if (remaining <= 0 || (!no_expiry && DatumGetTimestampTz(exp) <= valid_after))
+			continue;
+		if (*n == cap)
+		{
+			cap *= 2;
+			rows = repalloc(rows, sizeof(SpendableBatch) * cap);
+		}
+		b = &rows[(*n)++];
+		b->tuple = heap_copytuple(rs.tuple);
+		b->id = copy_uuid(rel_get(&rs, 1, &isnull));
+		b->rank = source_rank(TextDatumGetCString(rel_get(&rs, 2, &isnull)));
+		b->remaining = remaining;
+		b->has_expiry = !no_expiry;
+		b->expires_at = no_expiry ? 0 : DatumGetTimestampTz(exp);
+		b->created_at = DatumGetTimestampTz(rel_get(&rs, 5, &isnull));
 	}
+	rel_end(&rs);
 	qsort(rows, *n, sizeof(SpendableBatch), spend_order);
 	return rows;
 }
@@ -1066,6 +1136,7 @@ plan_spend(SpendableBatch *rows, int n, int64 cost, const char *what)
 	p.n = 0;
 	p.available = 0;
 	p.batch_ids = palloc(sizeof(Datum) * Max(n, 1));
+	p.batch_rows = palloc(sizeof(HeapTuple) * Max(n, 1));
 	p.amounts = palloc(sizeof(Datum) * Max(n, 1));
 	p.available = batches_total(rows, n);
 	if (p.available < cost)
@@ -1080,6 +1151,7 @@ plan_spend(SpendableBatch *rows, int n, int64 cost, const char *what)
 		int64		take = Min(rows[i].remaining, need);
 
 		p.batch_ids[p.n] = rows[i].id;
+		p.batch_rows[p.n] = rows[i].tuple;
 		p.amounts[p.n] = Int64GetDatum(take);
 		p.n++;
 		need -= take;
@@ -1129,22 +1201,6 @@ apply_entries(Datum *batch_ids, Datum *signed_amounts, int n, const char *entry_
 	if (reference == (Datum) 0)
 		nulls[5] = 'n';
 	run_query(&q_apply_entries, args, nulls);
-}
-
-/*
- * lock_batch_ids
- *	  Locks the given batches in id order (FOR UPDATE) before credits are
- *	  given back to them, keeping the single lock order of this file.
- */
-static void
-lock_batch_ids(Datum *batch_ids, int n)
-{
-	Datum		args[1];
-
-	if (n == 0)
-		return;
-	args[0] = uuid_array(batch_ids, n);
-	run_query(&q_lock_batch_ids, args, NULL);
 }
 
 /*
@@ -1294,7 +1350,7 @@ give_back_hold(Datum hold_id, const char *new_status, AiDebts *debts)
 	cost = DatumGetInt64(col_notnull(0, 6));
 	ids = datum_array_elems(col_notnull(0, 9), UUIDOID, &n);
 	amts = datum_array_elems(col_notnull(0, 10), INT8OID, &m);
-	lock_batch_ids(ids, n);
+	lock_owner(user_owner(copy_uuid(col_notnull(0, 3))));
 	apply_entries(ids, amts, n, "release", hold_id, (Datum) 0, (Datum) 0);
 	if (!isnull)
 		ai_defer(debts, ai_period, cost);
@@ -1429,16 +1485,8 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 	Datum		result = (Datum) 0;
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
 
-	rows = lock_spendable_batches(owner, hold_expires != 0 ? hold_expires : now, &n);
-	if (batches_total(rows, n) < c->cost)
-	{
-		/*
-		 * Batches committed while we waited for a lock (a refund, a grant, an
-		 * enrollment's program allowance) were not in the locking statement's
-		 * snapshot; a second statement sees and locks them too.
-		 */
-		rows = lock_spendable_batches(owner, hold_expires != 0 ? hold_expires : now, &n);
-	}
+	lock_owner(owner);
+	rows = read_spendable_batches(owner, hold_expires != 0 ? hold_expires : now, &n);
 	p = plan_spend(rows, n, c->cost, what);
 	settle_ai(debts);
 	if (c->is_ai)
@@ -1508,10 +1556,8 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 static CreditOwner
 prepare_user(Datum user_id, int64 allowance, const CreditSettings *s, AiDebts *debts)
 {
-	CreditOwner owner;
+	CreditOwner owner = user_owner(user_id);
 
-	owner.id = user_id;
-	owner.is_org = false;
 	ensure_plan_allowance(user_id, allowance, s);
 	expire_holds(user_id, debts);
 	return owner;
@@ -1766,7 +1812,7 @@ innotrue_capture_hold(PG_FUNCTION_ARGS)
 		nulls[10] = 'n';
 	else
 		args[10] = PointerGetDatum(DatumGetJsonbPCopy(args[10]));
-	lock_batch_ids(ids, n);
+	lock_owner(user_owner(args[1]));
 	run_query(&q_insert_deduction, args, nulls);
 	result = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
 	apply_entries(ids, amts, n, "release", hold_id, args[4], (Datum) 0);
@@ -1836,6 +1882,8 @@ innotrue_refund_credits(PG_FUNCTION_ARGS)
 	int64		cost;
 	Datum		batches;
 	Datum		result;
+	CreditOwner owner;
+	bool		owner_is_org;
 
 	SPI_connect();
 	run_query(&q_lock_deduction, args, NULL);
@@ -1855,8 +1903,13 @@ innotrue_refund_credits(PG_FUNCTION_ARGS)
 	ids = datum_array_elems(col_notnull(0, 5), UUIDOID, &n);
 	amts = datum_array_elems(col_notnull(0, 6), INT8OID, &m);
 	batches = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 7)));
+	owner.id = col(0, 8, &owner_is_org);
+	if (owner_is_org)
+		owner.id = col_notnull(0, 9);
+	owner.id = copy_uuid(owner.id);
+	owner.is_org = owner_is_org;
 
-	lock_batch_ids(ids, n);
+	lock_owner(owner);
 	apply_entries(ids, amts, n, "refund", deduction_id, service_id, (Datum) 0);
 	if (!ai_null)
 		ai_give_back(ai_period, cost);
