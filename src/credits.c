@@ -865,6 +865,8 @@ track_price(Datum service_id, Datum user_id, int64 dflt)
  *	  Prices quantity units of a credit service for a user: the lowest of the
  *	  standard cost and the prices of the user's active tracks, times quantity.
  *	  Unknown or inactive services and non-positive quantities are errors.
+ *	  The service is read after ledger_lock_for_spend, under a fresh
+ *	  snapshot, so it stays until the spend commits.
  */
 static CreditCharge
 service_charge(text *service_key, Datum user_id, int32 quantity)
@@ -883,10 +885,11 @@ service_charge(text *service_key, Datum user_id, int32 quantity)
 				 errmsg("quantity of service %s must be positive", key),
 				 errdetail("Got %d.", quantity)));
 	memset(&c, 0, sizeof(c));
+	ledger_lock_for_spend();
 	{
 		Datum		k = PointerGetDatum(service_key);
 
-		rel_begin(&rs, REL_SERVICES, &k);
+		rel_begin_at(&rs, REL_SERVICES, &k, fresh_snapshot());
 	}
 	found = rel_next(&rs);
 	if (found)
@@ -1466,6 +1469,43 @@ idem_store(const char *operation, Datum owner_id, text *key, Datum result)
  */
 
 /*
+ * write_deduction_statement
+ *	  The statement write path of a deduction (ledger_write.c has the direct
+ *	  one): its row, batch updates and ledger entries in one SQL statement,
+ *	  with every constraint and trigger of the tables. Returns the deduction
+ *	  JSON.
+ */
+static Datum
+write_deduction_statement(const DeductionWrite *d)
+{
+	Datum		args[12];
+	char		nulls[13] = "            ";
+
+	args[0] = (Datum) 0;
+	nulls[0] = 'n';
+	args[1] = d->user_id;
+	args[2] = d->organization_id;
+	nulls[d->user_id == (Datum) 0 ? 1 : 2] = 'n';
+	args[3] = CStringGetTextDatum(d->kind);
+	args[4] = d->service_id;
+	if (d->service_id == (Datum) 0)
+		nulls[4] = 'n';
+	args[5] = Int32GetDatum(d->quantity);
+	args[6] = Int64GetDatum(d->cost);
+	args[7] = uuid_array(d->batch_ids, d->nbatches);
+	args[8] = int8_array(d->amounts, d->nbatches);
+	args[9] = d->ai_period;
+	if (d->ai_period == (Datum) 0)
+		nulls[9] = 'n';
+	args[10] = d->reference;
+	if (d->reference == (Datum) 0)
+		nulls[10] = 'n';
+	args[11] = int8_array(negate_amounts(d->amounts, d->nbatches), d->nbatches);
+	run_query(&q_spend_deduction, args, nulls);
+	return PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
+}
+
+/*
  * spend
  *	  The core of every spend: locks the owner's spendable batches (valid
  *	  after valid_after), plans the charge all or nothing, counts AI spends,
@@ -1517,31 +1557,24 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 	}
 	else
 	{
-		Datum		args[12];
-		char		nulls[13] = "            ";
+		DeductionWrite d;
 
-		args[0] = (Datum) 0;
-		nulls[0] = 'n';
-		args[1] = owner.is_org ? (Datum) 0 : owner.id;
-		args[2] = owner.is_org ? owner.id : (Datum) 0;
-		nulls[owner.is_org ? 1 : 2] = 'n';
-		args[3] = CStringGetTextDatum(kind);
-		args[4] = c->has_service ? c->service_id : (Datum) 0;
-		if (!c->has_service)
-			nulls[4] = 'n';
-		args[5] = Int32GetDatum(c->quantity);
-		args[6] = Int64GetDatum(c->cost);
-		args[7] = uuid_array(p.batch_ids, p.n);
-		args[8] = int8_array(p.amounts, p.n);
-		args[9] = ai_period;
-		if (ai_period == (Datum) 0)
-			nulls[9] = 'n';
-		args[10] = reference;
-		if (reference == (Datum) 0)
-			nulls[10] = 'n';
-		args[11] = int8_array(negate_amounts(p.amounts, p.n), p.n);
-		run_query(&q_spend_deduction, args, nulls);
-		result = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
+		d.user_id = owner.is_org ? (Datum) 0 : owner.id;
+		d.organization_id = owner.is_org ? owner.id : (Datum) 0;
+		d.kind = kind;
+		d.service_id = c->has_service ? c->service_id : (Datum) 0;
+		d.quantity = c->quantity;
+		d.cost = c->cost;
+		d.nbatches = p.n;
+		d.batch_rows = p.batch_rows;
+		d.batch_ids = p.batch_ids;
+		d.amounts = p.amounts;
+		d.ai_period = ai_period;
+		d.reference = reference;
+		if (ledger_direct_refusal() == NULL)
+			result = ledger_write_deduction(&d);
+		else
+			result = write_deduction_statement(&d);
 	}
 	notify_if_low(owner, s, p.available, p.available - c->cost);
 	return result;

@@ -10,6 +10,7 @@
 
 #include "postgres.h"
 
+#include "access/htup.h"
 #include "fmgr.h"
 #include "utils/snapshot.h"
 #include "utils/timestamp.h"
@@ -46,5 +47,27 @@ extern void entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 extern uint64 entcache_epoch(void);
 extern struct HTAB *innotrue_kept_hash(const char *name, MemoryContext *context,
 									   Size keysize, Size entrysize);
+
+/* ledger_write.c: a deduction written through the table AM instead of SQL
+ * statements, while the credit tables are as the extension made them. */
+typedef struct DeductionWrite
+{
+	Datum		user_id;		/* uuid, or (Datum) 0 when an organization pays */
+	Datum		organization_id;	/* uuid, or (Datum) 0 when a user pays */
+	const char *kind;
+	Datum		service_id;		/* uuid, or (Datum) 0 */
+	int32		quantity;
+	int64		cost;
+	int			nbatches;
+	HeapTuple  *batch_rows;		/* current versions, read under the owner lock */
+	Datum	   *batch_ids;		/* uuid */
+	Datum	   *amounts;		/* int64 > 0, what each batch gives */
+	Datum		ai_period;		/* date, or (Datum) 0 */
+	Datum		reference;		/* jsonb object, or (Datum) 0 */
+} DeductionWrite;
+
+extern const char *ledger_direct_refusal(void);
+extern Datum ledger_write_deduction(const DeductionWrite *d);
+extern void ledger_lock_for_spend(void);
 
 #endif							/* INNOTRUE_H */

@@ -111,7 +111,37 @@ COMMENT ON TABLE innotrue.credit_ai_usage IS
 REVOKE ALL ON innotrue.credit_batches, innotrue.credit_ledger, innotrue.credit_deductions,
               innotrue.credit_holds, innotrue.credit_idempotency_keys, innotrue.credit_ai_usage FROM PUBLIC;
 
+-- The direct write path of a deduction (src/ledger_write.c) names a credit service in rows it
+-- writes without a foreign-key query. A spend takes the ROW EXCLUSIVE locks of the deduction and
+-- ledger tables before it reads the service; deleting a service, or changing its id, first waits
+-- here for every such transaction, so the foreign keys then see their rows.
+CREATE FUNCTION innotrue.wait_for_credit_spends()
+RETURNS trigger
+LANGUAGE plpgsql
+VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS $$
+BEGIN
+    LOCK TABLE innotrue.credit_deductions, innotrue.credit_ledger IN SHARE MODE;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION innotrue.wait_for_credit_spends() IS
+    'BEFORE DELETE / UPDATE OF id statement trigger of credit_services: locks credit_deductions and credit_ledger IN SHARE MODE, waiting for every spend in flight (they hold ROW EXCLUSIVE from before they read the service) so the foreign keys see their rows. SECURITY DEFINER: the admin deleting a service need not be able to lock the ledger.';
+
+CREATE TRIGGER credit_services_wait_for_spends
+    BEFORE DELETE OR UPDATE OF id ON innotrue.credit_services
+    FOR EACH STATEMENT EXECUTE FUNCTION innotrue.wait_for_credit_spends();
+
 -- Functions ---------------------------------------------------------------------------------------
+
+CREATE FUNCTION innotrue.credit_write_path()
+RETURNS text
+LANGUAGE C STABLE PARALLEL SAFE SECURITY DEFINER
+SET search_path = pg_catalog, innotrue, pg_temp
+AS 'MODULE_PATHNAME', 'innotrue_credit_write_path';
+COMMENT ON FUNCTION innotrue.credit_write_path() IS
+    'How a deduction made now is written: ''direct'' (the deduction, its ledger entries and batch updates written by C through the table access method, without SQL statements) or ''statements: <why>'' when the credit tables carry a column, constraint, foreign key, trigger, rule or row-level security the direct path does not know, or the transaction is not READ COMMITTED. Both paths write the same rows.';
 
 CREATE FUNCTION innotrue.grant_credits(owner uuid, amount bigint, source text,
                                        expires_at timestamptz DEFAULT NULL, idempotency_key text DEFAULT NULL)

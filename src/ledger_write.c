@@ -1,0 +1,550 @@
+/*-------------------------------------------------------------------------
+ *
+ * ledger_write.c
+ *	  The direct write path of a deduction: its row, the batch updates and
+ *	  its ledger entries written through the table access method and the
+ *	  executor's index maintenance instead of SQL statements (issue 6,
+ *	  docs/credits.md "Write paths").
+ *
+ * Written as SQL, a deduction pays on every call for planning and starting
+ * an executor, for compiling every CHECK constraint of the three tables
+ * again, and for one foreign-key query per written row and key: several
+ * times the cost of the rows themselves. This file writes the same rows,
+ * index entries and WAL, and answers for those rules itself:
+ *	- the values are built here and meet the tables' CHECK and NOT NULL
+ *	  constraints by construction (NOT NULL is checked again on every row);
+ *	- the rows the foreign keys point to cannot go away: the owner's row is
+ *	  locked by the caller (credits.c, lock_owner), each batch by its update,
+ *	  and a credit service cannot be deleted while a spend that names it is
+ *	  in flight (credits.c takes the ledger's ROW EXCLUSIVE lock before it
+ *	  reads the service; the service's delete trigger waits for it);
+ *	- the triggers that fire on these writes are the extension's own, and
+ *	  their effect is done here (ledger owner copied from the batch,
+ *	  updated_at stamped, nothing but remaining and updated_at changed).
+ * So the path is taken only while the three tables are exactly as the
+ * extension made them: a column, CHECK constraint, foreign key, trigger,
+ * rule, deferrable index or row-level security it does not know, and the
+ * caller writes through SQL instead. innotrue.credit_write_path() says
+ * which path a deduction takes and why. It is taken in READ COMMITTED
+ * transactions only, where the owner lock makes a fresh snapshot current;
+ * stricter isolation keeps the statements and their serialization checks.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/genam.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_trigger.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "miscadmin.h"
+#include "port.h"
+#include "storage/lmgr.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+
+#include "innotrue.h"
+
+PG_FUNCTION_INFO_V1(innotrue_credit_write_path);
+
+#define MAX_DIRECT_COLUMNS 16
+
+/* What the direct path expects of one table (NULL-terminated name lists). */
+typedef struct DirectTableSpec
+{
+	const char *table;
+	bool		updated;		/* the path updates rows (else inserts them) */
+	const char *columns[MAX_DIRECT_COLUMNS];	/* every column, in any order */
+	Oid			types[MAX_DIRECT_COLUMNS];
+	const char *checks[12];		/* CHECK constraints the values meet */
+	const char *foreign_keys[8];	/* foreign keys the locks uphold */
+	const char *triggers[4][2];	/* {trigger, function} firing on the write */
+} DirectTableSpec;
+
+typedef enum DirectTable
+{
+	DT_DEDUCTIONS,
+	DT_LEDGER,
+	DT_BATCHES,
+	NUM_DIRECT_TABLES
+} DirectTable;
+
+/* Column positions in the specs below. */
+enum
+{
+	D_ID, D_USER, D_ORG, D_KIND, D_SERVICE, D_QUANTITY, D_COST, D_BATCHES, D_AI_PERIOD,
+	D_REFERENCE, D_REFUNDED_AT, D_CREATED_AT, D_UPDATED_AT
+};
+enum
+{
+	L_ID, L_BATCH, L_USER, L_ORG, L_ENTRY_TYPE, L_AMOUNT, L_DEDUCTION, L_SERVICE, L_IDEMPOTENCY_KEY,
+	L_REFERENCE, L_CREATED_AT
+};
+enum
+{
+	B_ID, B_USER, B_ORG, B_SOURCE, B_AMOUNT, B_REMAINING, B_EXPIRES_AT, B_PERIOD_START, B_ENROLLMENT,
+	B_TOPUP_PACKAGE, B_ORG_PACKAGE, B_IDEMPOTENCY_KEY, B_NOTE, B_CREATED_AT, B_UPDATED_AT
+};
+
+static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
+	{"credit_deductions", false,
+		{"id", "user_id", "organization_id", "kind", "credit_service_id", "quantity", "cost", "batches",
+		"ai_period", "reference", "refunded_at", "created_at", "updated_at"},
+		{UUIDOID, UUIDOID, UUIDOID, TEXTOID, UUIDOID, INT4OID, INT8OID, JSONBOID, DATEOID, JSONBOID,
+		TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID},
+		{"credit_deductions_kind_check", "credit_deductions_quantity_check", "credit_deductions_cost_check",
+		"credit_deductions_batches_check", "credit_deductions_reference_check", "credit_deductions_owner_check"},
+		{"credit_deductions_user_id_fkey", "credit_deductions_organization_id_fkey",
+		"credit_deductions_credit_service_id_fkey"},
+	{{NULL}}},
+	{"credit_ledger", false,
+		{"id", "batch_id", "user_id", "organization_id", "entry_type", "amount", "deduction_id",
+		"credit_service_id", "idempotency_key", "reference", "created_at"},
+		{UUIDOID, UUIDOID, UUIDOID, UUIDOID, TEXTOID, INT8OID, UUIDOID, UUIDOID, TEXTOID, JSONBOID,
+		TIMESTAMPTZOID},
+		{"credit_ledger_entry_type_check", "credit_ledger_idempotency_key_check", "credit_ledger_reference_check",
+		"credit_ledger_owner_check", "credit_ledger_amount_check", "credit_ledger_deduction_id_check"},
+		{"credit_ledger_batch_id_fkey", "credit_ledger_user_id_fkey", "credit_ledger_organization_id_fkey",
+		"credit_ledger_credit_service_id_fkey"},
+	{{"credit_ledger_fill_owner", "fill_ledger_owner"}}},
+	{"credit_batches", true,
+		{"id", "user_id", "organization_id", "source", "amount", "remaining", "expires_at", "period_start",
+		"enrollment_id", "topup_package_id", "org_package_id", "idempotency_key", "note", "created_at",
+		"updated_at"},
+		{UUIDOID, UUIDOID, UUIDOID, TEXTOID, INT8OID, INT8OID, TIMESTAMPTZOID, DATEOID, UUIDOID, UUIDOID,
+		UUIDOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID},
+		{"credit_batches_source_check", "credit_batches_amount_check", "credit_batches_remaining_check",
+		"credit_batches_period_start_check", "credit_batches_idempotency_key_check", "credit_batches_owner_check",
+		"credit_batches_source_owner_check", "credit_batches_allowance_check", "credit_batches_package_check",
+		"credit_batches_expires_at_check"},
+		{"credit_batches_user_id_fkey", "credit_batches_organization_id_fkey", "credit_batches_topup_package_id_fkey",
+		"credit_batches_org_package_id_fkey", "credit_batches_enrollment_fkey"},
+	{{"credit_batches_guard", "guard_credit_batch_update"}, {"touch_updated_at", "touch_updated_at"}}},
+};
+
+/* The verdict on the tables, kept until the catalog generation or the user changes. */
+static uint64 verdict_generation = 0;
+static Oid	verdict_user = InvalidOid;
+static char *verdict = NULL;	/* NULL = direct writes allowed, else why not */
+static Oid	direct_relids[NUM_DIRECT_TABLES];
+static AttrNumber direct_attnums[NUM_DIRECT_TABLES][MAX_DIRECT_COLUMNS];
+
+/* listed: whether name is in a NULL-terminated list of at most max names. */
+static bool
+listed(const char *name, const char *const *list, int max)
+{
+	int			i;
+
+	for (i = 0; i < max && list[i] != NULL; i++)
+		if (strcmp(list[i], name) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * table_refusal
+ *	  Why table t (open as rel) cannot be written directly, or NULL when it
+ *	  can; records its column numbers on the way.
+ */
+static char *
+table_refusal(DirectTable t, Relation rel)
+{
+	const DirectTableSpec *spec = &direct_specs[t];
+	TupleDesc	desc = RelationGetDescr(rel);
+	const char *name = spec->table;
+	int			ncolumns = 0;
+	int			nlive = 0;
+	int			i;
+	List	   *keys;
+	ListCell   *lc;
+
+	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
+		return psprintf("%s is not a plain table without rules", name);
+	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
+		return psprintf("row-level security applies to %s", name);
+	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), spec->updated ? ACL_UPDATE : ACL_INSERT) != ACLCHECK_OK)
+		return psprintf("the functions' owner may not write %s", name);
+
+	while (ncolumns < MAX_DIRECT_COLUMNS && spec->columns[ncolumns] != NULL)
+		ncolumns++;
+	for (i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+		int			c;
+
+		if (att->attisdropped)
+			continue;
+		nlive++;
+		for (c = 0; c < ncolumns; c++)
+			if (strcmp(NameStr(att->attname), spec->columns[c]) == 0)
+				break;
+		if (c == ncolumns)
+			return psprintf("%s has column %s", name, NameStr(att->attname));
+		if (att->atttypid != spec->types[c] || att->attgenerated != '\0')
+			return psprintf("column %s.%s has another type", name, NameStr(att->attname));
+		direct_attnums[t][c] = att->attnum;
+	}
+	if (nlive != ncolumns)
+		return psprintf("%s lacks a column", name);
+
+	for (i = 0; desc->constr != NULL && i < desc->constr->num_check; i++)
+		if (!listed(desc->constr->check[i].ccname, spec->checks, lengthof(spec->checks)))
+			return psprintf("%s has CHECK constraint %s", name, desc->constr->check[i].ccname);
+
+	foreach(lc, RelationGetFKeyList(rel))
+	{
+		ForeignKeyCacheInfo *fk = lfirst(lc);
+		char	   *conname = get_constraint_name(fk->conoid);
+
+		if (conname == NULL || !listed(conname, spec->foreign_keys, lengthof(spec->foreign_keys)))
+			return psprintf("%s has foreign key %s", name, conname ? conname : "?");
+	}
+
+	for (i = 0; rel->trigdesc != NULL && i < rel->trigdesc->numtriggers; i++)
+	{
+		Trigger    *tg = &rel->trigdesc->triggers[i];
+		bool		fires = spec->updated ? TRIGGER_FOR_UPDATE(tg->tgtype) : TRIGGER_FOR_INSERT(tg->tgtype);
+		int			k;
+
+		if (!fires || tg->tgenabled == TRIGGER_DISABLED)
+			continue;
+		/* Foreign-key triggers: the list above on inserts; on updates they act only on key changes. */
+		if (tg->tgisinternal && RI_FKey_trigger_type(tg->tgfoid) != RI_TRIGGER_NONE)
+			continue;
+		for (k = 0; k < lengthof(spec->triggers) && spec->triggers[k][0] != NULL; k++)
+			if (strcmp(spec->triggers[k][0], tg->tgname) == 0 &&
+				strcmp(spec->triggers[k][1], get_func_name(tg->tgfoid)) == 0)
+				break;
+		if (k == lengthof(spec->triggers) || spec->triggers[k][0] == NULL)
+			return psprintf("trigger %s fires on %s of %s", tg->tgname, spec->updated ? "UPDATE" : "INSERT", name);
+	}
+
+	/* A deferrable unique index needs the recheck trigger the executor queues. */
+	keys = RelationGetIndexList(rel);
+	foreach(lc, keys)
+	{
+		Relation	index = index_open(lfirst_oid(lc), AccessShareLock);
+		bool		immediate = index->rd_index->indimmediate;
+		char	   *iname = pstrdup(RelationGetRelationName(index));
+
+		index_close(index, AccessShareLock);
+		if (!immediate)
+			return psprintf("index %s is deferrable", iname);
+	}
+	return NULL;
+}
+
+/*
+ * ledger_direct_refusal
+ *	  NULL when a deduction can be written directly in this transaction,
+ *	  else why not (in the words credit_write_path() shows).
+ */
+const char *
+ledger_direct_refusal(void)
+{
+	if (verdict_generation != innotrue_catalog_generation() || verdict_user != GetUserId())
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+		char	   *why = NULL;
+		int			t;
+
+		if (verdict != NULL)
+			pfree(verdict);
+		verdict = NULL;
+		verdict_generation = innotrue_catalog_generation();
+		for (t = 0; t < NUM_DIRECT_TABLES; t++)
+			direct_relids[t] = innotrue_relation_oid(direct_specs[t].table);
+		for (t = 0; t < NUM_DIRECT_TABLES && why == NULL; t++)
+		{
+			Relation	rel = table_open(direct_relids[t], AccessShareLock);
+
+			why = table_refusal((DirectTable) t, rel);
+			table_close(rel, AccessShareLock);
+		}
+		verdict = why;
+		verdict_user = GetUserId();
+		MemoryContextSwitchTo(old);
+		/* Opening the tables may have processed invalidations: judge again next time. */
+		if (verdict_generation != innotrue_catalog_generation())
+			verdict_generation = 0;
+	}
+	if (verdict == NULL && XactIsoLevel != XACT_READ_COMMITTED)
+		return "the transaction's isolation level is not READ COMMITTED";
+	return verdict;
+}
+
+/*
+ * ledger_lock_for_spend
+ *	  Takes the ROW EXCLUSIVE locks of the deduction and ledger tables
+ *	  before a spend reads the credit service it charges. Deleting a service
+ *	  (or changing its id) first waits for every transaction holding them
+ *	  (trigger credit_services_wait_for_spends), so a service read after
+ *	  this cannot vanish before the spend commits rows that name it.
+ */
+void
+ledger_lock_for_spend(void)
+{
+	(void) ledger_direct_refusal();
+	LockRelationOid(direct_relids[DT_DEDUCTIONS], RowExclusiveLock);
+	LockRelationOid(direct_relids[DT_LEDGER], RowExclusiveLock);
+}
+
+/* ---------------------------------------------------------------------
+ * Writing
+ * ---------------------------------------------------------------------
+ */
+
+/* One table opened for writing during a call. */
+typedef struct DirectRel
+{
+	DirectTable table;
+	Relation	rel;
+	ResultRelInfo *rri;
+	TupleTableSlot *slot;
+} DirectRel;
+
+static void
+direct_open(DirectRel *dr, DirectTable t)
+{
+	dr->table = t;
+	dr->rel = table_open(direct_relids[t], RowExclusiveLock);
+	dr->rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(dr->rri, dr->rel, 1, NULL, 0);
+	ExecOpenIndices(dr->rri, false);
+	dr->slot = table_slot_create(dr->rel, NULL);
+}
+
+static void
+direct_close(DirectRel *dr)
+{
+	ExecDropSingleTupleTableSlot(dr->slot);
+	ExecCloseIndices(dr->rri);
+	table_close(dr->rel, NoLock);
+}
+
+/*
+ * direct_insert
+ *	  Inserts one row of values/nulls given in the spec's column order, with
+ *	  its index entries; NULL in a NOT NULL column is refused as the executor
+ *	  would.
+ */
+static void
+direct_insert(DirectRel *dr, EState *estate, const Datum *values, const bool *nulls)
+{
+	const DirectTableSpec *spec = &direct_specs[dr->table];
+	TupleTableSlot *slot = dr->slot;
+	TupleDesc	desc = RelationGetDescr(dr->rel);
+	int			c;
+
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, true, sizeof(bool) * desc->natts);
+	for (c = 0; c < MAX_DIRECT_COLUMNS && spec->columns[c] != NULL; c++)
+	{
+		int			a = direct_attnums[dr->table][c] - 1;
+
+		if (nulls[c] && TupleDescAttr(desc, a)->attnotnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+							spec->columns[c], spec->table)));
+		slot->tts_values[a] = values[c];
+		slot->tts_isnull[a] = nulls[c];
+	}
+	ExecStoreVirtualTuple(slot);
+	table_tuple_insert(dr->rel, slot, estate->es_output_cid, 0, NULL);
+	ExecInsertIndexTuples(dr->rri, slot, estate, false, false, NULL, NIL);
+}
+
+/*
+ * direct_take
+ *	  Takes amount from a batch (its current version, read under the owner
+ *	  lock): remaining and updated_at change, index entries are added when
+ *	  the update is not HOT. A batch changed since it was read means a writer
+ *	  went around the owner lock: the call fails rather than spend twice.
+ */
+static void
+direct_take(DirectRel *dr, EState *estate, HeapTuple batch, int64 amount)
+{
+	TupleDesc	desc = RelationGetDescr(dr->rel);
+	AttrNumber	remaining_att = direct_attnums[DT_BATCHES][B_REMAINING];
+	AttrNumber	updated_att = direct_attnums[DT_BATCHES][B_UPDATED_AT];
+	Datum	   *values = palloc(sizeof(Datum) * desc->natts);
+	bool	   *nulls = palloc(sizeof(bool) * desc->natts);
+	bool	   *replace = palloc0(sizeof(bool) * desc->natts);
+	bool		isnull;
+	int64		remaining = DatumGetInt64(heap_getattr(batch, remaining_att, desc, &isnull));
+	HeapTuple	updated;
+	TM_FailureData tmfd;
+	LockTupleMode lockmode;
+	bool		update_indexes;
+	TM_Result	result;
+
+	if (isnull || amount <= 0 || amount > remaining)
+		elog(ERROR, "innotrue credits: cannot take %lld from a batch with %lld left",
+			 (long long) amount, (long long) remaining);
+	replace[remaining_att - 1] = true;
+	values[remaining_att - 1] = Int64GetDatum(remaining - amount);
+	nulls[remaining_att - 1] = false;
+	replace[updated_att - 1] = true;
+	values[updated_att - 1] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	nulls[updated_att - 1] = false;
+	updated = heap_modify_tuple(batch, desc, values, nulls, replace);
+
+	ExecForceStoreHeapTuple(updated, dr->slot, false);
+	result = table_tuple_update(dr->rel, &batch->t_self, dr->slot, estate->es_output_cid,
+								InvalidSnapshot, InvalidSnapshot, true, &tmfd, &lockmode, &update_indexes);
+	if (result == TM_Updated || result == TM_Deleted)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to concurrent update of a credit batch"),
+				 errdetail("The batch was changed without the lock of its owner's credits."),
+				 errhint("Retry the transaction.")));
+	if (result != TM_Ok)
+		elog(ERROR, "innotrue credits: unexpected result %d updating a credit batch", (int) result);
+	/* update = false: the "unchanged key" hint would need a range table, and is only a hint. */
+	if (update_indexes)
+		ExecInsertIndexTuples(dr->rri, dr->slot, estate, false, false, NULL, NIL);
+}
+
+/* random_uuid: a version 4 uuid, as gen_random_uuid() makes. */
+static Datum
+random_uuid(void)
+{
+	pg_uuid_t  *uuid = palloc(UUID_LEN);
+
+	if (!pg_strong_random(uuid->data, UUID_LEN))
+		ereport(ERROR,
+				(errcode(ERRCODE_INTERNAL_ERROR),
+				 errmsg("could not generate random values")));
+	uuid->data[6] = (uuid->data[6] & 0x0f) | 0x40;
+	uuid->data[8] = (uuid->data[8] & 0x3f) | 0x80;
+	return UUIDPGetDatum(uuid);
+}
+
+static char *
+uuid_cstring(Datum d)
+{
+	return DatumGetCString(DirectFunctionCall1(uuid_out, d));
+}
+
+/*
+ * ledger_write_deduction
+ *	  Writes deduction d directly (the caller checked ledger_direct_refusal()
+ *	  and holds the owner lock): the batch updates first, then the deduction
+ *	  row and one 'deduct' ledger entry per batch. Returns the deduction JSON
+ *	  {"deduction_id", "cost", "batches"}, as the statement path does.
+ */
+Datum
+ledger_write_deduction(const DeductionWrite *d)
+{
+	EState	   *estate = CreateExecutorState();
+	DirectRel	batches;
+	DirectRel	deductions;
+	DirectRel	ledger;
+	Datum		deduction_id = random_uuid();
+	Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	StringInfoData json;
+	Datum		batches_json;
+	Datum		values[MAX_DIRECT_COLUMNS];
+	bool		nulls[MAX_DIRECT_COLUMNS];
+	int			i;
+
+	estate->es_output_cid = GetCurrentCommandId(true);
+
+	direct_open(&batches, DT_BATCHES);
+	for (i = 0; i < d->nbatches; i++)
+		direct_take(&batches, estate, d->batch_rows[i], DatumGetInt64(d->amounts[i]));
+	direct_close(&batches);
+
+	initStringInfo(&json);
+	appendStringInfoChar(&json, '[');
+	for (i = 0; i < d->nbatches; i++)
+		appendStringInfo(&json, "%s{\"batch_id\": \"%s\", \"amount\": " INT64_FORMAT "}", i > 0 ? ", " : "",
+						 uuid_cstring(d->batch_ids[i]), DatumGetInt64(d->amounts[i]));
+	appendStringInfoChar(&json, ']');
+	batches_json = DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
+
+	direct_open(&deductions, DT_DEDUCTIONS);
+	memset(nulls, false, sizeof(nulls));
+	values[D_ID] = deduction_id;
+	values[D_USER] = d->user_id;
+	nulls[D_USER] = d->user_id == (Datum) 0;
+	values[D_ORG] = d->organization_id;
+	nulls[D_ORG] = d->organization_id == (Datum) 0;
+	values[D_KIND] = CStringGetTextDatum(d->kind);
+	values[D_SERVICE] = d->service_id;
+	nulls[D_SERVICE] = d->service_id == (Datum) 0;
+	values[D_QUANTITY] = Int32GetDatum(d->quantity);
+	values[D_COST] = Int64GetDatum(d->cost);
+	values[D_BATCHES] = batches_json;
+	values[D_AI_PERIOD] = d->ai_period;
+	nulls[D_AI_PERIOD] = d->ai_period == (Datum) 0;
+	values[D_REFERENCE] = d->reference;
+	nulls[D_REFERENCE] = d->reference == (Datum) 0;
+	values[D_REFUNDED_AT] = (Datum) 0;
+	nulls[D_REFUNDED_AT] = true;
+	values[D_CREATED_AT] = now;
+	values[D_UPDATED_AT] = now;
+	direct_insert(&deductions, estate, values, nulls);
+	direct_close(&deductions);
+
+	direct_open(&ledger, DT_LEDGER);
+	memset(nulls, false, sizeof(nulls));
+	values[L_USER] = d->user_id;
+	nulls[L_USER] = d->user_id == (Datum) 0;
+	values[L_ORG] = d->organization_id;
+	nulls[L_ORG] = d->organization_id == (Datum) 0;
+	values[L_ENTRY_TYPE] = CStringGetTextDatum("deduct");
+	values[L_DEDUCTION] = deduction_id;
+	values[L_SERVICE] = d->service_id;
+	nulls[L_SERVICE] = d->service_id == (Datum) 0;
+	values[L_IDEMPOTENCY_KEY] = (Datum) 0;
+	nulls[L_IDEMPOTENCY_KEY] = true;
+	values[L_REFERENCE] = d->reference;
+	nulls[L_REFERENCE] = d->reference == (Datum) 0;
+	values[L_CREATED_AT] = now;
+	for (i = 0; i < d->nbatches; i++)
+	{
+		values[L_ID] = random_uuid();
+		values[L_BATCH] = d->batch_ids[i];
+		values[L_AMOUNT] = Int64GetDatum(-DatumGetInt64(d->amounts[i]));
+		direct_insert(&ledger, estate, values, nulls);
+	}
+	direct_close(&ledger);
+
+	FreeExecutorState(estate);
+	/* Later statements and scans of this transaction see the rows. */
+	CommandCounterIncrement();
+
+	resetStringInfo(&json);
+	appendStringInfo(&json, "{\"deduction_id\": \"%s\", \"cost\": " INT64_FORMAT ", \"batches\": ",
+					 uuid_cstring(deduction_id), d->cost);
+	appendStringInfoString(&json, JsonbToCString(NULL, &DatumGetJsonbP(batches_json)->root, 0));
+	appendStringInfoChar(&json, '}');
+	return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
+}
+
+/*
+ * innotrue_credit_write_path
+ *	  credit_write_path() -> text: 'direct' when deduct_credits would write
+ *	  directly in this transaction, else 'statements: <why>'.
+ */
+Datum
+innotrue_credit_write_path(PG_FUNCTION_ARGS)
+{
+	const char *why = ledger_direct_refusal();
+
+	if (why == NULL)
+		PG_RETURN_TEXT_P(cstring_to_text("direct"));
+	PG_RETURN_TEXT_P(cstring_to_text(psprintf("statements: %s", why)));
+}
