@@ -35,7 +35,9 @@
 #include "catalog/pg_type.h"
 #include "storage/lmgr.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "executor/spi.h"
@@ -728,17 +730,33 @@ setting_int8(const char *key, int64 dflt)
 
 /*
  * load_settings
- *	  Reads the platform time zone, the AI monthly cap and the low-balance
+ *	  The platform time zone, the AI monthly cap and the low-balance
  *	  threshold from system_settings (missing settings: UTC, no cap, none).
+ *	  Kept per backend until catalog.c's generation moves: a change of
+ *	  system_settings announces itself (trigger system_settings_announce), so
+ *	  a transaction that starts after the change commits reads it again.
  */
 static void
 load_settings(CreditSettings *s)
 {
-	s->timezone = setting_text("default_timezone");
-	if (s->timezone == NULL)
-		s->timezone = "UTC";
-	s->ai_limit = setting_int8("ai_monthly_credit_limit", -1);
-	s->low_threshold = setting_int8("credits_low_threshold", -1);
+	static CreditSettings kept;
+	static uint64 kept_generation = 0;
+
+	AcceptInvalidationMessages();
+	if (kept_generation != innotrue_catalog_generation())
+	{
+		uint64		generation = innotrue_catalog_generation();
+		char	   *tz = setting_text("default_timezone");
+
+		if (kept.timezone != NULL)
+			pfree(kept.timezone);
+		kept.timezone = MemoryContextStrdup(TopMemoryContext, tz != NULL ? tz : "UTC");
+		kept.ai_limit = setting_int8("ai_monthly_credit_limit", -1);
+		kept.low_threshold = setting_int8("credits_low_threshold", -1);
+		/* Reading may have processed invalidations: keep it only if none moved the generation. */
+		kept_generation = generation == innotrue_catalog_generation() ? generation : 0;
+	}
+	*s = kept;
 }
 
 /*

@@ -310,9 +310,18 @@ typedef struct DirectRel
 	DirectTable table;
 	Relation	rel;
 	ResultRelInfo *rri;
+	bool		indexes_open;
 	TupleTableSlot *slot;
 } DirectRel;
 
+static void direct_indexes(DirectRel *dr);
+
+/*
+ * direct_open
+ *	  Opens table t for writing. Its indexes are opened here for inserts;
+ *	  for updates only when one is not HOT (direct_indexes), as a HOT update
+ *	  adds no index entry and the batch updates nearly always are.
+ */
 static void
 direct_open(DirectRel *dr, DirectTable t)
 {
@@ -320,15 +329,27 @@ direct_open(DirectRel *dr, DirectTable t)
 	dr->rel = table_open(direct_relids[t], RowExclusiveLock);
 	dr->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(dr->rri, dr->rel, 1, NULL, 0);
-	ExecOpenIndices(dr->rri, false);
+	dr->indexes_open = false;
+	if (!direct_specs[t].updated)
+		direct_indexes(dr);
 	dr->slot = table_slot_create(dr->rel, NULL);
+}
+
+/* direct_indexes: opens the table's indexes (once). */
+static void
+direct_indexes(DirectRel *dr)
+{
+	if (!dr->indexes_open)
+		ExecOpenIndices(dr->rri, false);
+	dr->indexes_open = true;
 }
 
 static void
 direct_close(DirectRel *dr)
 {
 	ExecDropSingleTupleTableSlot(dr->slot);
-	ExecCloseIndices(dr->rri);
+	if (dr->indexes_open)
+		ExecCloseIndices(dr->rri);
 	table_close(dr->rel, NoLock);
 }
 
@@ -413,7 +434,10 @@ direct_take(DirectRel *dr, EState *estate, HeapTuple batch, int64 amount)
 		elog(ERROR, "innotrue credits: unexpected result %d updating a credit batch", (int) result);
 	/* update = false: the "unchanged key" hint would need a range table, and is only a hint. */
 	if (update_indexes)
+	{
+		direct_indexes(dr);
 		ExecInsertIndexTuples(dr->rri, dr->slot, estate, false, false, NULL, NIL);
+	}
 }
 
 /* random_uuid: a version 4 uuid, as gen_random_uuid() makes. */

@@ -4,7 +4,8 @@
  *	  Row triggers in C on the write path of every credit operation:
  *	  touch_updated_at (every table with an updated_at column), the update
  *	  guard of credit_batches and the owner fill of credit_ledger
- *	  (docs/credits.md "Triggers").
+ *	  (docs/credits.md "Triggers"); and the change announcement of
+ *	  system_settings, whose rows the credit operations keep per backend.
  *
  * They enforce the same rules as the PL/pgSQL functions they replace, for
  * every writer (the SECURITY DEFINER credit functions and direct writes by
@@ -25,6 +26,7 @@
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
+#include "utils/inval.h"
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
@@ -35,6 +37,7 @@
 PG_FUNCTION_INFO_V1(innotrue_touch_updated_at);
 PG_FUNCTION_INFO_V1(innotrue_guard_credit_batch_update);
 PG_FUNCTION_INFO_V1(innotrue_fill_ledger_owner);
+PG_FUNCTION_INFO_V1(innotrue_announce_table_change);
 
 /*
  * before_row_trigger
@@ -217,4 +220,25 @@ innotrue_fill_ledger_owner(PG_FUNCTION_ARGS)
 					 errmsg("credit ledger entry owner differs from its batch owner"),
 					 errhint("Leave user_id and organization_id NULL: they are copied from the batch.")));
 	return PointerGetDatum(entry);
+}
+
+/*
+ * innotrue_announce_table_change
+ *	  AFTER trigger (row or statement, any event): queues a relcache
+ *	  invalidation of its table. Sent to every backend when the transaction
+ *	  commits (and applied in this one at its next command), it moves
+ *	  catalog.c's generation, which is what tells the per-backend copies of
+ *	  the table's rows (credits.c's settings) to read them again.
+ */
+Datum
+innotrue_announce_table_change(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("announce_table_change() must be called as an AFTER trigger")));
+	CacheInvalidateRelcache(trigdata->tg_relation);
+	return PointerGetDatum(NULL);
 }

@@ -133,6 +133,26 @@ CREATE TRIGGER credit_services_wait_for_spends
     BEFORE DELETE OR UPDATE OF id ON innotrue.credit_services
     FOR EACH STATEMENT EXECUTE FUNCTION innotrue.wait_for_credit_spends();
 
+-- The credit operations keep the settings they use (time zone, AI cap, low-balance threshold) per
+-- backend; a change of system_settings announces itself so every backend reads them again.
+CREATE FUNCTION innotrue.announce_table_change()
+RETURNS trigger
+LANGUAGE C
+VOLATILE PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'innotrue_announce_table_change';
+COMMENT ON FUNCTION innotrue.announce_table_change() IS
+    'AFTER trigger (C): queues a relcache invalidation of its table, sent to every backend at commit; per-backend copies of the table''s rows (the credit operations'' system settings) are then read again.';
+
+CREATE TRIGGER system_settings_announce
+    AFTER INSERT OR UPDATE OR DELETE ON innotrue.system_settings
+    FOR EACH ROW EXECUTE FUNCTION innotrue.announce_table_change();
+CREATE TRIGGER system_settings_announce_truncate
+    AFTER TRUNCATE ON innotrue.system_settings
+    FOR EACH STATEMENT EXECUTE FUNCTION innotrue.announce_table_change();
+-- Also when logical replication or a restore in replica mode writes the settings.
+ALTER TABLE innotrue.system_settings ENABLE ALWAYS TRIGGER system_settings_announce;
+ALTER TABLE innotrue.system_settings ENABLE ALWAYS TRIGGER system_settings_announce_truncate;
+
 -- Functions ---------------------------------------------------------------------------------------
 
 CREATE FUNCTION innotrue.credit_write_path()
