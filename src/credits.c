@@ -415,6 +415,7 @@ typedef enum CreditRel
 	REL_USER_TRACKS,
 	REL_TRACKS,
 	REL_TRACK_PRICES,
+	REL_SERVICE_TRACK_PRICES,
 	REL_PLAN_ALLOWANCES,
 	REL_OPEN_HOLDS,
 	REL_USER_BATCHES,
@@ -442,6 +443,7 @@ static const CreditRelSpec rel_specs[NUM_CREDIT_RELS] = {
 	{"tracks", "tracks_pkey", 1, {"id", "is_active"}},
 	{"credit_service_track_prices", "credit_service_track_prices_service_track_key", 2,
 	{"credit_service_id", "track_id", "credit_cost"}},
+	{"credit_service_track_prices", "credit_service_track_prices_service_track_key", 1, {"credit_service_id"}},
 	{"credit_batches", "credit_batches_plan_allowance_idx", 2, {"user_id", "period_start"}},
 	{"credit_holds", "credit_holds_open_idx", 1, {"user_id", "expires_at", "status"}},
 	{"credit_batches", "credit_batches_user_id_idx", 1, {"user_id", "id", "source", "remaining", "expires_at", "created_at"}},
@@ -878,59 +880,125 @@ track_price(Datum service_id, Datum user_id, int64 dflt)
 	return best;
 }
 
+/* A credit service as kept per backend (see service_row). */
+typedef struct KeptService
+{
+	char		key[NAMEDATALEN];	/* hash key, zero-padded */
+	bool		found;			/* false: no service has this key */
+	pg_uuid_t	id;
+	bool		is_ai;
+	bool		active;
+	int64		unit;			/* standard price */
+	bool		has_track_prices;	/* some track prices it differently */
+} KeptService;
+
+/*
+ * service_row
+ *	  The credit service with this key, read once per backend and kept until
+ *	  catalog.c's generation moves: credit_services and its track prices
+ *	  announce every change (trigger announce_table_change), so a spend never
+ *	  prices with a row older than its own transaction's start. NULL for a
+ *	  key too long to be kept (it is read every time).
+ */
+static KeptService *
+service_row(const char *key, KeptService *scratch)
+{
+	static MemoryContext kept_context = NULL;
+	static HTAB *kept = NULL;
+	static uint64 kept_generation = 0;
+	char		hkey[NAMEDATALEN] = {0};
+	KeptService *row = scratch;
+	bool		present = false;
+	RelScan		rs;
+	bool		isnull;
+	Datum		k = CStringGetTextDatum(key);
+
+	if (kept_generation != innotrue_catalog_generation())
+	{
+		if (kept_context != NULL)
+			MemoryContextReset(kept_context);
+		kept = innotrue_kept_hash("innotrue kept credit services", &kept_context, NAMEDATALEN, sizeof(KeptService));
+		kept_generation = innotrue_catalog_generation();
+	}
+	if (strlen(key) < NAMEDATALEN)
+	{
+		strlcpy(hkey, key, NAMEDATALEN);
+		row = hash_search(kept, hkey, HASH_FIND, &present);
+		if (present)
+			return row;
+		row = scratch;
+	}
+	memset(row, 0, sizeof(KeptService));
+	rel_begin_at(&rs, REL_SERVICES, &k, fresh_snapshot());
+	row->found = rel_next(&rs);
+	if (row->found)
+	{
+		memcpy(&row->id, DatumGetUUIDP(rel_get(&rs, 1, &isnull)), UUID_LEN);
+		row->is_ai = strcmp(TextDatumGetCString(rel_get(&rs, 2, &isnull)), "ai") == 0;
+		row->active = DatumGetBool(rel_get(&rs, 3, &isnull));
+		row->unit = DatumGetInt32(rel_get(&rs, 4, &isnull));
+	}
+	rel_end(&rs);
+	if (row->found)
+	{
+		Datum		id = UUIDPGetDatum(&row->id);
+
+		rel_begin_at(&rs, REL_SERVICE_TRACK_PRICES, &id, fresh_snapshot());
+		row->has_track_prices = rel_next(&rs);
+		rel_end(&rs);
+	}
+	/* Keep it only if the reads above processed no invalidation. */
+	if (hkey[0] != '\0' && kept_generation == innotrue_catalog_generation())
+	{
+		KeptService *entry = hash_search(kept, hkey, HASH_ENTER, &present);
+
+		memcpy(entry, row, sizeof(KeptService));
+		memcpy(entry->key, hkey, NAMEDATALEN);
+	}
+	return row;
+}
+
 /*
  * service_charge
  *	  Prices quantity units of a credit service for a user: the lowest of the
  *	  standard cost and the prices of the user's active tracks, times quantity.
  *	  Unknown or inactive services and non-positive quantities are errors.
- *	  The service is read after ledger_lock_for_spend, under a fresh
- *	  snapshot, so it stays until the spend commits.
+ *	  The service is looked up after ledger_lock_for_spend (whose lock takes
+ *	  in pending invalidations), so it stays until the spend commits.
  */
 static CreditCharge
 service_charge(text *service_key, Datum user_id, int32 quantity)
 {
 	CreditCharge c;
 	char	   *key = text_to_cstring(service_key);
-	RelScan		rs;
-	bool		isnull;
-	bool		found;
-	bool		active = false;
-	int64		unit = 0;
+	KeptService scratch;
+	KeptService *row;
 
 	if (quantity <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("quantity of service %s must be positive", key),
 				 errdetail("Got %d.", quantity)));
-	memset(&c, 0, sizeof(c));
 	ledger_lock_for_spend();
-	{
-		Datum		k = PointerGetDatum(service_key);
-
-		rel_begin_at(&rs, REL_SERVICES, &k, fresh_snapshot());
-	}
-	found = rel_next(&rs);
-	if (found)
-	{
-		c.service_id = copy_uuid(rel_get(&rs, 1, &isnull));
-		c.is_ai = strcmp(TextDatumGetCString(rel_get(&rs, 2, &isnull)), "ai") == 0;
-		active = DatumGetBool(rel_get(&rs, 3, &isnull));
-		unit = DatumGetInt32(rel_get(&rs, 4, &isnull));
-	}
-	rel_end(&rs);
-	if (!found)
+	row = service_row(key, &scratch);
+	if (!row->found)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("unknown credit service %s", key),
 				 errhint("Credit services are listed in innotrue.credit_services.")));
-	if (!active)
+	if (!row->active)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("credit service %s is not active", key)));
+	memset(&c, 0, sizeof(c));
+	c.service_id = copy_uuid(UUIDPGetDatum(&row->id));
+	c.is_ai = row->is_ai;
 	c.has_service = true;
 	c.quantity = quantity;
-	unit = Min(unit, track_price(c.service_id, user_id, unit));
-	c.cost = unit * quantity;
+	c.cost = row->unit;
+	if (row->has_track_prices)
+		c.cost = Min(c.cost, track_price(c.service_id, user_id, c.cost));
+	c.cost *= quantity;
 	return c;
 }
 

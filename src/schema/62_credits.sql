@@ -133,25 +133,32 @@ CREATE TRIGGER credit_services_wait_for_spends
     BEFORE DELETE OR UPDATE OF id ON innotrue.credit_services
     FOR EACH STATEMENT EXECUTE FUNCTION innotrue.wait_for_credit_spends();
 
--- The credit operations keep the settings they use (time zone, AI cap, low-balance threshold) per
--- backend; a change of system_settings announces itself so every backend reads them again.
+-- The credit operations keep per backend the settings they use (time zone, AI cap, low-balance
+-- threshold) and the credit services with whether track prices apply; a change of these tables
+-- announces itself so every backend reads them again.
 CREATE FUNCTION innotrue.announce_table_change()
 RETURNS trigger
 LANGUAGE C
 VOLATILE PARALLEL UNSAFE
 AS 'MODULE_PATHNAME', 'innotrue_announce_table_change';
 COMMENT ON FUNCTION innotrue.announce_table_change() IS
-    'AFTER trigger (C): queues a relcache invalidation of its table, sent to every backend at commit; per-backend copies of the table''s rows (the credit operations'' system settings) are then read again.';
+    'AFTER trigger (C): queues a relcache invalidation of its table, sent to every backend at commit; per-backend copies of the table''s rows (the credit operations'' system settings and credit services) are then read again.';
 
-CREATE TRIGGER system_settings_announce
-    AFTER INSERT OR UPDATE OR DELETE ON innotrue.system_settings
-    FOR EACH ROW EXECUTE FUNCTION innotrue.announce_table_change();
-CREATE TRIGGER system_settings_announce_truncate
-    AFTER TRUNCATE ON innotrue.system_settings
-    FOR EACH STATEMENT EXECUTE FUNCTION innotrue.announce_table_change();
--- Also when logical replication or a restore in replica mode writes the settings.
-ALTER TABLE innotrue.system_settings ENABLE ALWAYS TRIGGER system_settings_announce;
-ALTER TABLE innotrue.system_settings ENABLE ALWAYS TRIGGER system_settings_announce_truncate;
+DO $announce$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['system_settings', 'credit_services', 'credit_service_track_prices'] LOOP
+        EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON innotrue.%I
+                        FOR EACH ROW EXECUTE FUNCTION innotrue.announce_table_change()', t || '_announce', t);
+        EXECUTE format('CREATE TRIGGER %I AFTER TRUNCATE ON innotrue.%I
+                        FOR EACH STATEMENT EXECUTE FUNCTION innotrue.announce_table_change()', t || '_announce_truncate', t);
+        -- Also when logical replication or a restore in replica mode writes them.
+        EXECUTE format('ALTER TABLE innotrue.%I ENABLE ALWAYS TRIGGER %I', t, t || '_announce');
+        EXECUTE format('ALTER TABLE innotrue.%I ENABLE ALWAYS TRIGGER %I', t, t || '_announce_truncate');
+    END LOOP;
+END
+$announce$;
 
 -- Functions ---------------------------------------------------------------------------------------
 
