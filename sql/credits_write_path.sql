@@ -26,6 +26,17 @@ SELECT pg_temp.lbl(l.batch_id) AS batch, l.entry_type, l.amount, l.user_id IS NO
  WHERE l.user_id = '00000000-0000-0000-0000-0000000000c1' ORDER BY l.amount;
 SELECT pg_temp.lbl(id) AS batch, remaining, updated_at = now() AS updated_now
   FROM innotrue.credit_batches WHERE user_id = '00000000-0000-0000-0000-0000000000c1' ORDER BY amount;
+-- Their ids are time-ordered (version 7: Unix milliseconds first), so they append to their indexes.
+CREATE FUNCTION pg_temp.uuid_ms(u uuid) RETURNS bigint LANGUAGE sql IMMUTABLE
+AS $$ SELECT ('x' || lpad(substr(replace(u::text, '-', ''), 1, 12), 16, '0'))::bit(64)::bigint $$;
+SELECT 'deduction' AS row, substr(id::text, 15, 1) AS version,
+       abs(pg_temp.uuid_ms(id) - (extract(epoch FROM clock_timestamp()) * 1000)::bigint) < 60000 AS time_now
+  FROM innotrue.credit_deductions WHERE user_id = '00000000-0000-0000-0000-0000000000c1'
+UNION ALL
+SELECT 'ledger ' || entry_type, substr(id::text, 15, 1),
+       abs(pg_temp.uuid_ms(id) - (extract(epoch FROM clock_timestamp()) * 1000)::bigint) < 60000
+  FROM innotrue.credit_ledger WHERE user_id = '00000000-0000-0000-0000-0000000000c1' AND entry_type = 'deduct'
+ ORDER BY 1;
 COMMIT;
 
 -- Many spends from one batch: its page fills, updates stop being HOT and the direct path adds the

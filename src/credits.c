@@ -1010,11 +1010,24 @@ service_charge(text *service_key, Datum user_id, int32 quantity)
 static Datum
 current_month(const char *tz)
 {
-	Datum		local = DirectFunctionCall2(timestamptz_zone, CStringGetTextDatum(tz),
-											TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
+	/* The same for the whole transaction: computed once per transaction and zone. */
+	static TimestampTz kept_at = DT_NOBEGIN;
+	static char kept_tz[TZ_STRLEN_MAX + 1];
+	static Datum kept_month;
+	TimestampTz at = GetCurrentTransactionStartTimestamp();
+	Datum		local;
 
-	return DirectFunctionCall1(timestamp_date,
-							   DirectFunctionCall2(timestamp_trunc, CStringGetTextDatum("month"), local));
+	if (at == kept_at && strcmp(tz, kept_tz) == 0)
+		return kept_month;
+	local = DirectFunctionCall2(timestamptz_zone, CStringGetTextDatum(tz), TimestampTzGetDatum(at));
+	kept_month = DirectFunctionCall1(timestamp_date,
+									 DirectFunctionCall2(timestamp_trunc, CStringGetTextDatum("month"), local));
+	if (strlen(tz) <= TZ_STRLEN_MAX)
+	{
+		strlcpy(kept_tz, tz, sizeof(kept_tz));
+		kept_at = at;
+	}
+	return kept_month;
 }
 
 /*
@@ -1165,18 +1178,30 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n)
 	RelScan		rs;
 	int			cap = 16;
 	SpendableBatch *rows = palloc(sizeof(SpendableBatch) * cap);
-	bool		isnull;
+	CreditRel	rel = owner.is_org ? REL_ORG_BATCHES : REL_USER_BATCHES;
+	const AttrNumber *att;
+	Datum	   *values = NULL;
+	bool	   *nulls = NULL;
 
 	*n = 0;
-	rel_begin_at(&rs, owner.is_org ? REL_ORG_BATCHES : REL_USER_BATCHES, &owner.id, fresh_snapshot());
+	rel_begin_at(&rs, rel, &owner.id, fresh_snapshot());
+	att = rel_cache[rel].attnums;
 	while (rel_next(&rs))
 	{
 		SpendableBatch *b;
-		int64		remaining = DatumGetInt64(rel_get(&rs, 3, &isnull));
+		int64		remaining;
 		bool		no_expiry;
-		Datum		exp = rel_get(&rs, 4, &no_expiry);
 
-		if (remaining <= 0 || (!no_expiry && DatumGetTimestampTz(exp) <= valid_after))
+		/* One pass over the row: its columns sit behind a variable-length one. */
+		if (values == NULL)
+		{
+			values = palloc(sizeof(Datum) * RelationGetDescr(rs.heap)->natts);
+			nulls = palloc(sizeof(bool) * RelationGetDescr(rs.heap)->natts);
+		}
+		heap_deform_tuple(rs.tuple, RelationGetDescr(rs.heap), values, nulls);
+		remaining = DatumGetInt64(values[att[3] - 1]);
+		no_expiry = nulls[att[4] - 1];
+		if (remaining <= 0 || (!no_expiry && DatumGetTimestampTz(values[att[4] - 1]) <= valid_after))
 			continue;
 		if (*n == cap)
 		{
@@ -1185,12 +1210,12 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n)
 		}
 		b = &rows[(*n)++];
 		b->tuple = heap_copytuple(rs.tuple);
-		b->id = copy_uuid(rel_get(&rs, 1, &isnull));
-		b->rank = source_rank(TextDatumGetCString(rel_get(&rs, 2, &isnull)));
+		b->id = copy_uuid(values[att[1] - 1]);
+		b->rank = source_rank(TextDatumGetCString(values[att[2] - 1]));
 		b->remaining = remaining;
 		b->has_expiry = !no_expiry;
-		b->expires_at = no_expiry ? 0 : DatumGetTimestampTz(exp);
-		b->created_at = DatumGetTimestampTz(rel_get(&rs, 5, &isnull));
+		b->expires_at = no_expiry ? 0 : DatumGetTimestampTz(values[att[4] - 1]);
+		b->created_at = DatumGetTimestampTz(values[att[5] - 1]);
 	}
 	rel_end(&rs);
 	qsort(rows, *n, sizeof(SpendableBatch), spend_order);

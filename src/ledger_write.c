@@ -47,9 +47,11 @@
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 
@@ -440,25 +442,78 @@ direct_take(DirectRel *dr, EState *estate, HeapTuple batch, int64 amount)
 	}
 }
 
-/* random_uuid: a version 4 uuid, as gen_random_uuid() makes. */
+/*
+ * time_ordered_uuid
+ *	  A version 7 uuid (RFC 9562): 48 bits of Unix time in milliseconds, then
+ *	  random bits. Ids that grow with time land at the right edge of the
+ *	  primary-key and deduction_id indexes, where a btree insert skips the
+ *	  descent (its rightmost-leaf fast path) and touches one hot page,
+ *	  instead of a random leaf of an ever larger index.
+ */
 static Datum
-random_uuid(void)
+time_ordered_uuid(void)
 {
 	pg_uuid_t  *uuid = palloc(UUID_LEN);
+	uint64		ms = (uint64) (GetCurrentTimestamp() / 1000) +
+		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
+	int			i;
 
-	if (!pg_strong_random(uuid->data, UUID_LEN))
+	if (!pg_strong_random(uuid->data + 6, UUID_LEN - 6))
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("could not generate random values")));
-	uuid->data[6] = (uuid->data[6] & 0x0f) | 0x40;
+	for (i = 0; i < 6; i++)
+		uuid->data[i] = (unsigned char) (ms >> (40 - 8 * i));
+	uuid->data[6] = (uuid->data[6] & 0x0f) | 0x70;
 	uuid->data[8] = (uuid->data[8] & 0x3f) | 0x80;
 	return UUIDPGetDatum(uuid);
 }
 
-static char *
-uuid_cstring(Datum d)
+/* push_string: a JSON string value into a jsonb under construction. */
+static void
+push_string(JsonbParseState **state, JsonbIteratorToken token, const char *s)
 {
-	return DatumGetCString(DirectFunctionCall1(uuid_out, d));
+	JsonbValue	v;
+
+	v.type = jbvString;
+	v.val.string.val = (char *) s;
+	v.val.string.len = strlen(s);
+	pushJsonbValue(state, token, &v);
+}
+
+/* push_number: a JSON number value into a jsonb under construction. */
+static void
+push_number(JsonbParseState **state, int64 n)
+{
+	JsonbValue	v;
+
+	v.type = jbvNumeric;
+	v.val.numeric = int64_to_numeric(n);
+	pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+/*
+ * push_batches
+ *	  The deduction's batches array, [{"batch_id": ..., "amount": n}, ...] in
+ *	  consumption order, into a jsonb under construction; returns the value
+ *	  the array's end produced.
+ */
+static JsonbValue *
+push_batches(JsonbParseState **state, const DeductionWrite *d)
+{
+	int			i;
+
+	pushJsonbValue(state, WJB_BEGIN_ARRAY, NULL);
+	for (i = 0; i < d->nbatches; i++)
+	{
+		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
+		push_string(state, WJB_KEY, "batch_id");
+		push_string(state, WJB_VALUE, DatumGetCString(DirectFunctionCall1(uuid_out, d->batch_ids[i])));
+		push_string(state, WJB_KEY, "amount");
+		push_number(state, DatumGetInt64(d->amounts[i]));
+		pushJsonbValue(state, WJB_END_OBJECT, NULL);
+	}
+	return pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }
 
 /*
@@ -475,9 +530,9 @@ ledger_write_deduction(const DeductionWrite *d)
 	DirectRel	batches;
 	DirectRel	deductions;
 	DirectRel	ledger;
-	Datum		deduction_id = random_uuid();
+	Datum		deduction_id = time_ordered_uuid();
 	Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	StringInfoData json;
+	JsonbParseState *state = NULL;
 	Datum		batches_json;
 	Datum		values[MAX_DIRECT_COLUMNS];
 	bool		nulls[MAX_DIRECT_COLUMNS];
@@ -490,13 +545,7 @@ ledger_write_deduction(const DeductionWrite *d)
 		direct_take(&batches, estate, d->batch_rows[i], DatumGetInt64(d->amounts[i]));
 	direct_close(&batches);
 
-	initStringInfo(&json);
-	appendStringInfoChar(&json, '[');
-	for (i = 0; i < d->nbatches; i++)
-		appendStringInfo(&json, "%s{\"batch_id\": \"%s\", \"amount\": " INT64_FORMAT "}", i > 0 ? ", " : "",
-						 uuid_cstring(d->batch_ids[i]), DatumGetInt64(d->amounts[i]));
-	appendStringInfoChar(&json, ']');
-	batches_json = DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
+	batches_json = JsonbPGetDatum(JsonbValueToJsonb(push_batches(&state, d)));
 
 	direct_open(&deductions, DT_DEDUCTIONS);
 	memset(nulls, false, sizeof(nulls));
@@ -539,7 +588,7 @@ ledger_write_deduction(const DeductionWrite *d)
 	values[L_CREATED_AT] = now;
 	for (i = 0; i < d->nbatches; i++)
 	{
-		values[L_ID] = random_uuid();
+		values[L_ID] = time_ordered_uuid();
 		values[L_BATCH] = d->batch_ids[i];
 		values[L_AMOUNT] = Int64GetDatum(-DatumGetInt64(d->amounts[i]));
 		direct_insert(&ledger, estate, values, nulls);
@@ -550,12 +599,15 @@ ledger_write_deduction(const DeductionWrite *d)
 	/* Later statements and scans of this transaction see the rows. */
 	CommandCounterIncrement();
 
-	resetStringInfo(&json);
-	appendStringInfo(&json, "{\"deduction_id\": \"%s\", \"cost\": " INT64_FORMAT ", \"batches\": ",
-					 uuid_cstring(deduction_id), d->cost);
-	appendStringInfoString(&json, JsonbToCString(NULL, &DatumGetJsonbP(batches_json)->root, 0));
-	appendStringInfoChar(&json, '}');
-	return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.data));
+	state = NULL;
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	push_string(&state, WJB_KEY, "deduction_id");
+	push_string(&state, WJB_VALUE, DatumGetCString(DirectFunctionCall1(uuid_out, deduction_id)));
+	push_string(&state, WJB_KEY, "cost");
+	push_number(&state, d->cost);
+	push_string(&state, WJB_KEY, "batches");
+	push_batches(&state, d);
+	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
 }
 
 /*
