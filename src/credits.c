@@ -1616,58 +1616,13 @@ write_deduction_statement(const DeductionWrite *d)
 	return PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
 }
 
-/* deduction_of: the deduction that pays charge c from the owner as plan p says. */
-static DeductionWrite
-deduction_of(CreditOwner owner, const CreditCharge *c, const char *kind, const SpendPlan *p,
-			 Datum ai_period, Datum reference)
-{
-	DeductionWrite d;
-
-	d.user_id = owner.is_org ? (Datum) 0 : owner.id;
-	d.organization_id = owner.is_org ? owner.id : (Datum) 0;
-	d.kind = kind;
-	d.service_id = c->has_service ? c->service_id : (Datum) 0;
-	d.quantity = c->quantity;
-	d.cost = c->cost;
-	d.nbatches = p->n;
-	d.batch_rows = p->batch_rows;
-	d.batch_ids = p->batch_ids;
-	d.amounts = p->amounts;
-	d.ai_period = ai_period;
-	d.reference = reference;
-	return d;
-}
-
-/* same_plan: whether two spend plans take the same amounts from the same batches. */
-static bool
-same_plan(const SpendPlan *a, const SpendPlan *b)
-{
-	int			i;
-
-	if (a->n != b->n)
-		return false;
-	for (i = 0; i < a->n; i++)
-		if (memcmp(DatumGetUUIDP(a->batch_ids[i]), DatumGetUUIDP(b->batch_ids[i]), UUID_LEN) != 0 ||
-			DatumGetInt64(a->amounts[i]) != DatumGetInt64(b->amounts[i]))
-			return false;
-	return true;
-}
-
 /*
  * spend
- *	  The core of every spend: takes the owner lock, reads the spendable
- *	  batches (valid after valid_after), plans the charge all or nothing,
- *	  counts AI spends, writes the deduction (or hold) and its ledger entries
- *	  and notifies on a low-balance crossing. Returns the deduction JSON, or
- *	  the hold id as a uuid Datum when hold_expires is given (non-zero).
- *
- *	  A deduction on the direct path is written ahead: planned from the
- *	  batches as committed before the owner lock, its row and ledger entries
- *	  are written first, so that under the lock (which every other spend of
- *	  the owner queues on, through this transaction's commit) only the batch
- *	  updates remain. The plan is made again under the lock; when it differs
- *	  (another spend took what this one planned to use), the rows written
- *	  ahead are removed and the deduction is written from the locked read.
+ *	  The core of every spend: locks the owner's spendable batches (valid
+ *	  after valid_after), plans the charge all or nothing, counts AI spends,
+ *	  writes the deduction (or hold) and its ledger entries and notifies on a
+ *	  low-balance crossing. Returns the deduction JSON, or the hold id as a
+ *	  uuid Datum when hold_expires is given (non-zero).
  */
 static Datum
 spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const char *kind,
@@ -1675,33 +1630,14 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 {
 	SpendableBatch *rows;
 	SpendPlan	p;
-	SpendPlan	ahead_plan = {0};
-	LedgerRows *ahead = NULL;
 	int			n;
 	Datum		ai_period = (Datum) 0;
 	Datum		id;
 	Datum		result = (Datum) 0;
-	TimestampTz valid_after = hold_expires != 0 ? hold_expires : GetCurrentTransactionStartTimestamp();
-	bool		direct;
-
-	/* The tables' locks first: no change of their definition can come between verdict and write. */
-	ledger_lock_for_spend();
-	direct = hold_expires == 0 && ledger_direct_refusal() == NULL;
-	if (direct && !c->is_ai && debts->n == 0)
-	{
-		rows = read_spendable_batches(owner, valid_after, &n);
-		if (batches_total(rows, n) >= c->cost)
-		{
-			DeductionWrite d;
-
-			ahead_plan = plan_spend(rows, n, c->cost, what);
-			d = deduction_of(owner, c, kind, &ahead_plan, (Datum) 0, reference);
-			result = ledger_write_entries(&d, &ahead);
-		}
-	}
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
 
 	lock_owner(owner);
-	rows = read_spendable_batches(owner, valid_after, &n);
+	rows = read_spendable_batches(owner, hold_expires != 0 ? hold_expires : now, &n);
 	p = plan_spend(rows, n, c->cost, what);
 	settle_ai(debts);
 	if (c->is_ai)
@@ -1732,16 +1668,26 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 	}
 	else
 	{
-		DeductionWrite d = deduction_of(owner, c, kind, &p, ai_period, reference);
+		DeductionWrite d;
 
-		if (ahead != NULL && same_plan(&p, &ahead_plan))
-			ledger_write_batches(&d);
+		d.user_id = owner.is_org ? (Datum) 0 : owner.id;
+		d.organization_id = owner.is_org ? owner.id : (Datum) 0;
+		d.kind = kind;
+		d.service_id = c->has_service ? c->service_id : (Datum) 0;
+		d.quantity = c->quantity;
+		d.cost = c->cost;
+		d.nbatches = p.n;
+		d.batch_rows = p.batch_rows;
+		d.batch_ids = p.batch_ids;
+		d.amounts = p.amounts;
+		d.ai_period = ai_period;
+		d.reference = reference;
+		/* The tables' locks first: no change of their definition can come between verdict and write. */
+		ledger_lock_for_spend();
+		if (ledger_direct_refusal() == NULL)
+			result = ledger_write_deduction(&d);
 		else
-		{
-			if (ahead != NULL)
-				ledger_unwrite_entries(ahead);
-			result = direct ? ledger_write_deduction(&d) : write_deduction_statement(&d);
-		}
+			result = write_deduction_statement(&d);
 	}
 	notify_if_low(owner, s, p.available, p.available - c->cost);
 	return result;

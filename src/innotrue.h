@@ -66,13 +66,8 @@ typedef struct DeductionWrite
 	Datum		reference;		/* jsonb object, or (Datum) 0 */
 } DeductionWrite;
 
-typedef struct LedgerRows LedgerRows;
-
 extern const char *ledger_direct_refusal(void);
 extern Datum ledger_write_deduction(const DeductionWrite *d);
-extern Datum ledger_write_entries(const DeductionWrite *d, LedgerRows **rows);
-extern void ledger_write_batches(const DeductionWrite *d);
-extern void ledger_unwrite_entries(LedgerRows *rows);
 extern void ledger_lock_for_spend(void);
 
 #endif							/* INNOTRUE_H */

@@ -363,9 +363,9 @@ direct_close(DirectRel *dr)
  * direct_insert
  *	  Inserts one row of values/nulls given in the spec's column order, with
  *	  its index entries; NULL in a NOT NULL column is refused as the executor
- *	  would. Returns where the row went.
+ *	  would.
  */
-static ItemPointerData
+static void
 direct_insert(DirectRel *dr, EState *estate, const Datum *values, const bool *nulls)
 {
 	const DirectTableSpec *spec = &direct_specs[dr->table];
@@ -390,20 +390,6 @@ direct_insert(DirectRel *dr, EState *estate, const Datum *values, const bool *nu
 	ExecStoreVirtualTuple(slot);
 	table_tuple_insert(dr->rel, slot, estate->es_output_cid, 0, NULL);
 	ExecInsertIndexTuples(dr->rri, slot, estate, false, false, NULL, NIL);
-	return slot->tts_tid;
-}
-
-/* direct_delete_own: deletes a row this transaction inserted (its index entries die with it). */
-static void
-direct_delete_own(Relation rel, ItemPointer tid)
-{
-	TM_FailureData tmfd;
-	TM_Result	result;
-
-	result = table_tuple_delete(rel, tid, GetCurrentCommandId(true), InvalidSnapshot, InvalidSnapshot,
-								true, &tmfd, false);
-	if (result != TM_Ok)
-		elog(ERROR, "innotrue credits: unexpected result %d removing a row written ahead", (int) result);
 }
 
 /*
@@ -534,38 +520,36 @@ push_batches(JsonbParseState **state, const DeductionWrite *d)
 	return pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }
 
-/* The rows a deduction's entries were written as, should they have to go again. */
-struct LedgerRows
-{
-	ItemPointerData deduction;
-	int			nentries;
-	ItemPointerData *entries;
-};
-
 /*
- * ledger_write_entries
- *	  Writes deduction d's row and one 'deduct' ledger entry per batch
- *	  (the caller checked ledger_direct_refusal()). Returns the deduction
- *	  JSON {"deduction_id", "cost", "batches"}, as the statement path does;
- *	  when rows is given, *rows is where they are, for ledger_unwrite_entries.
+ * ledger_write_deduction
+ *	  Writes deduction d directly (the caller checked ledger_direct_refusal()
+ *	  and holds the owner lock): the batch updates first, then the deduction
+ *	  row and one 'deduct' ledger entry per batch. Returns the deduction JSON
+ *	  {"deduction_id", "cost", "batches"}, as the statement path does.
  */
 Datum
-ledger_write_entries(const DeductionWrite *d, LedgerRows **rows)
+ledger_write_deduction(const DeductionWrite *d)
 {
 	EState	   *estate = CreateExecutorState();
+	DirectRel	batches;
 	DirectRel	deductions;
 	DirectRel	ledger;
 	Datum		deduction_id = time_ordered_uuid();
 	Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	JsonbParseState *state = NULL;
+	Datum		batches_json;
 	Datum		values[MAX_DIRECT_COLUMNS];
 	bool		nulls[MAX_DIRECT_COLUMNS];
-	LedgerRows *written = palloc(sizeof(LedgerRows));
 	int			i;
 
 	estate->es_output_cid = GetCurrentCommandId(true);
-	written->nentries = d->nbatches;
-	written->entries = palloc(sizeof(ItemPointerData) * Max(d->nbatches, 1));
+
+	direct_open(&batches, DT_BATCHES);
+	for (i = 0; i < d->nbatches; i++)
+		direct_take(&batches, estate, d->batch_rows[i], DatumGetInt64(d->amounts[i]));
+	direct_close(&batches);
+
+	batches_json = JsonbPGetDatum(JsonbValueToJsonb(push_batches(&state, d)));
 
 	direct_open(&deductions, DT_DEDUCTIONS);
 	memset(nulls, false, sizeof(nulls));
@@ -579,7 +563,7 @@ ledger_write_entries(const DeductionWrite *d, LedgerRows **rows)
 	nulls[D_SERVICE] = d->service_id == (Datum) 0;
 	values[D_QUANTITY] = Int32GetDatum(d->quantity);
 	values[D_COST] = Int64GetDatum(d->cost);
-	values[D_BATCHES] = JsonbPGetDatum(JsonbValueToJsonb(push_batches(&state, d)));
+	values[D_BATCHES] = batches_json;
 	values[D_AI_PERIOD] = d->ai_period;
 	nulls[D_AI_PERIOD] = d->ai_period == (Datum) 0;
 	values[D_REFERENCE] = d->reference;
@@ -588,7 +572,7 @@ ledger_write_entries(const DeductionWrite *d, LedgerRows **rows)
 	nulls[D_REFUNDED_AT] = true;
 	values[D_CREATED_AT] = now;
 	values[D_UPDATED_AT] = now;
-	written->deduction = direct_insert(&deductions, estate, values, nulls);
+	direct_insert(&deductions, estate, values, nulls);
 	direct_close(&deductions);
 
 	direct_open(&ledger, DT_LEDGER);
@@ -611,15 +595,13 @@ ledger_write_entries(const DeductionWrite *d, LedgerRows **rows)
 		values[L_ID] = time_ordered_uuid();
 		values[L_BATCH] = d->batch_ids[i];
 		values[L_AMOUNT] = Int64GetDatum(-DatumGetInt64(d->amounts[i]));
-		written->entries[i] = direct_insert(&ledger, estate, values, nulls);
+		direct_insert(&ledger, estate, values, nulls);
 	}
 	direct_close(&ledger);
 
 	FreeExecutorState(estate);
 	/* Later statements and scans of this transaction see the rows. */
 	CommandCounterIncrement();
-	if (rows != NULL)
-		*rows = written;
 
 	state = NULL;
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
@@ -630,62 +612,6 @@ ledger_write_entries(const DeductionWrite *d, LedgerRows **rows)
 	push_string(&state, WJB_KEY, "batches");
 	push_batches(&state, d);
 	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
-}
-
-/*
- * ledger_write_batches
- *	  Takes deduction d's amounts from its batches (the caller holds the
- *	  owner lock and read d->batch_rows under it).
- */
-void
-ledger_write_batches(const DeductionWrite *d)
-{
-	EState	   *estate = CreateExecutorState();
-	DirectRel	batches;
-	int			i;
-
-	estate->es_output_cid = GetCurrentCommandId(true);
-	direct_open(&batches, DT_BATCHES);
-	for (i = 0; i < d->nbatches; i++)
-		direct_take(&batches, estate, d->batch_rows[i], DatumGetInt64(d->amounts[i]));
-	direct_close(&batches);
-	FreeExecutorState(estate);
-	CommandCounterIncrement();
-}
-
-/*
- * ledger_unwrite_entries
- *	  Deletes the rows ledger_write_entries wrote in this transaction (never
- *	  committed, so nothing the ledger ever held): a deduction written ahead
- *	  of the owner lock whose plan did not hold once the lock was taken.
- */
-void
-ledger_unwrite_entries(LedgerRows *rows)
-{
-	Relation	rel;
-	int			i;
-
-	rel = table_open(direct_relids[DT_DEDUCTIONS], RowExclusiveLock);
-	direct_delete_own(rel, &rows->deduction);
-	table_close(rel, NoLock);
-	rel = table_open(direct_relids[DT_LEDGER], RowExclusiveLock);
-	for (i = 0; i < rows->nentries; i++)
-		direct_delete_own(rel, &rows->entries[i]);
-	table_close(rel, NoLock);
-	CommandCounterIncrement();
-}
-
-/*
- * ledger_write_deduction
- *	  Writes deduction d directly under the owner lock: the batch updates,
- *	  then the deduction row and its ledger entries. Returns the deduction
- *	  JSON.
- */
-Datum
-ledger_write_deduction(const DeductionWrite *d)
-{
-	ledger_write_batches(d);
-	return ledger_write_entries(d, NULL);
 }
 
 /*
