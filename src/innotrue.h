@@ -70,4 +70,10 @@ extern const char *ledger_direct_refusal(void);
 extern Datum ledger_write_deduction(const DeductionWrite *d);
 extern void ledger_lock_for_spend(void);
 
+/* jsonb_push.c: building jsonb values in C (pushJsonbValue). */
+struct JsonbParseState;
+extern void jsonb_push_key(struct JsonbParseState **st, const char *key);
+extern void jsonb_push_string(struct JsonbParseState **st, const char *val);
+extern void jsonb_push_int(struct JsonbParseState **st, int64 val);
+
 #endif							/* INNOTRUE_H */

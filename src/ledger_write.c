@@ -51,7 +51,6 @@
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 
@@ -473,29 +472,6 @@ time_ordered_uuid(void)
 	return UUIDPGetDatum(uuid);
 }
 
-/* push_string: a JSON string value into a jsonb under construction. */
-static void
-push_string(JsonbParseState **state, JsonbIteratorToken token, const char *s)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) s;
-	v.val.string.len = strlen(s);
-	pushJsonbValue(state, token, &v);
-}
-
-/* push_number: a JSON number value into a jsonb under construction. */
-static void
-push_number(JsonbParseState **state, int64 n)
-{
-	JsonbValue	v;
-
-	v.type = jbvNumeric;
-	v.val.numeric = int64_to_numeric(n);
-	pushJsonbValue(state, WJB_VALUE, &v);
-}
-
 /*
  * push_batches
  *	  The deduction's batches array, [{"batch_id": ..., "amount": n}, ...] in
@@ -511,10 +487,10 @@ push_batches(JsonbParseState **state, const DeductionWrite *d)
 	for (i = 0; i < d->nbatches; i++)
 	{
 		pushJsonbValue(state, WJB_BEGIN_OBJECT, NULL);
-		push_string(state, WJB_KEY, "batch_id");
-		push_string(state, WJB_VALUE, DatumGetCString(DirectFunctionCall1(uuid_out, d->batch_ids[i])));
-		push_string(state, WJB_KEY, "amount");
-		push_number(state, DatumGetInt64(d->amounts[i]));
+		jsonb_push_key(state, "batch_id");
+		jsonb_push_string(state, DatumGetCString(DirectFunctionCall1(uuid_out, d->batch_ids[i])));
+		jsonb_push_key(state, "amount");
+		jsonb_push_int(state, DatumGetInt64(d->amounts[i]));
 		pushJsonbValue(state, WJB_END_OBJECT, NULL);
 	}
 	return pushJsonbValue(state, WJB_END_ARRAY, NULL);
@@ -605,11 +581,11 @@ ledger_write_deduction(const DeductionWrite *d)
 
 	state = NULL;
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	push_string(&state, WJB_KEY, "deduction_id");
-	push_string(&state, WJB_VALUE, DatumGetCString(DirectFunctionCall1(uuid_out, deduction_id)));
-	push_string(&state, WJB_KEY, "cost");
-	push_number(&state, d->cost);
-	push_string(&state, WJB_KEY, "batches");
+	jsonb_push_key(&state, "deduction_id");
+	jsonb_push_string(&state, DatumGetCString(DirectFunctionCall1(uuid_out, deduction_id)));
+	jsonb_push_key(&state, "cost");
+	jsonb_push_int(&state, d->cost);
+	jsonb_push_key(&state, "batches");
 	push_batches(&state, d);
 	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
 }

@@ -978,41 +978,6 @@ match_interpretations(ScoringDefinition *def, int *count)
 
 /* ---------- building the result ---------- */
 
-/* Pushes an object key. */
-static void
-push_key(JsonbParseState **st, const char *key)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) key;
-	v.val.string.len = strlen(key);
-	pushJsonbValue(st, WJB_KEY, &v);
-}
-
-/* Pushes a string value. */
-static void
-push_string(JsonbParseState **st, const char *val)
-{
-	JsonbValue	v;
-
-	v.type = jbvString;
-	v.val.string.val = (char *) val;
-	v.val.string.len = strlen(val);
-	pushJsonbValue(st, WJB_VALUE, &v);
-}
-
-/* Pushes an integer value as a JSON number. */
-static void
-push_int(JsonbParseState **st, int64 val)
-{
-	JsonbValue	v;
-
-	v.type = jbvNumeric;
-	v.val.numeric = int64_to_numeric(val);
-	pushJsonbValue(st, WJB_VALUE, &v);
-}
-
 /* Pushes an already built jsonb document as a value. */
 static void
 push_jsonb(JsonbParseState **st, Jsonb *jb)
@@ -1038,8 +1003,8 @@ build_dimension_scores(ScoringDefinition *def)
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
 	for (i = 0; i < def->ndimensions; i++)
 	{
-		push_key(&st, def->dimensions[i].key);
-		push_int(&st, def->dimensions[i].total);
+		jsonb_push_key(&st, def->dimensions[i].key);
+		jsonb_push_int(&st, def->dimensions[i].total);
 	}
 	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
 }
@@ -1058,14 +1023,14 @@ build_interpretations(ScoringInterpretation *interp, int n)
 	for (i = 0; i < n; i++)
 	{
 		pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-		push_key(&st, "key");
-		push_string(&st, interp[i].key);
-		push_key(&st, "title");
-		push_string(&st, interp[i].title);
-		push_key(&st, "body");
-		push_string(&st, interp[i].body);
-		push_key(&st, "priority");
-		push_int(&st, interp[i].priority);
+		jsonb_push_key(&st, "key");
+		jsonb_push_string(&st, interp[i].key);
+		jsonb_push_key(&st, "title");
+		jsonb_push_string(&st, interp[i].title);
+		jsonb_push_key(&st, "body");
+		jsonb_push_string(&st, interp[i].body);
+		jsonb_push_key(&st, "priority");
+		jsonb_push_int(&st, interp[i].priority);
 		pushJsonbValue(&st, WJB_END_OBJECT, NULL);
 	}
 	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_ARRAY, NULL));
@@ -1081,16 +1046,16 @@ build_result(ScoringDefinition *def, Jsonb *scores, Jsonb *interps, Datum *respo
 	JsonbParseState *st = NULL;
 
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
-	push_key(&st, "definition");
-	push_string(&st, def->slug);
-	push_key(&st, "dimension_scores");
+	jsonb_push_key(&st, "definition");
+	jsonb_push_string(&st, def->slug);
+	jsonb_push_key(&st, "dimension_scores");
 	push_jsonb(&st, scores);
-	push_key(&st, "interpretations");
+	jsonb_push_key(&st, "interpretations");
 	push_jsonb(&st, interps);
 	if (response_id != NULL)
 	{
-		push_key(&st, "response_id");
-		push_string(&st, DatumGetCString(DirectFunctionCall1(uuid_out, *response_id)));
+		jsonb_push_key(&st, "response_id");
+		jsonb_push_string(&st, DatumGetCString(DirectFunctionCall1(uuid_out, *response_id)));
 	}
 	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
 }
