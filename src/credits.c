@@ -8,19 +8,21 @@
  * of a batch is an append-only ledger row (innotrue.credit_ledger), so that
  * a batch's remaining always equals the sum of its ledger entries.
  *
- * Concurrency: every operation that takes credits locks the owner's
- * spendable batches with SELECT ... FOR UPDATE in batch id order, and every
- * operation that gives credits back locks the batches it touches in the same
- * order, after the hold or deduction row it works on. One lock order for all
- * paths means two spenders serialise on the owner's batches without
- * deadlocking, and each sees the other's committed remaining before it plans.
+ * Concurrency: every operation that changes a batch's remaining first takes
+ * the owner's credit lock (lock_owner), after the hold or deduction row it
+ * works on; deleting the owner takes it too. Two spenders of one owner queue
+ * there, and the second reads the batches with a snapshot taken after the
+ * first committed. One lock order for all paths: no deadlock between them.
  *
- * Hot configuration reads (settings, the user's plan, the service and its
- * track prices) and the probes for this month's plan allowance and expired
- * holds are index scans on the extension's own indexes, found by name and
- * cached per backend (catalog.c's generation tells when to look again). Writes and locking reads go through SPI with typed, saved plans
- * (the plan cache re-plans them if the extension is dropped and created
- * again); the spending plan (which batch gives how much) is computed in C.
+ * Hot reads (the user's plan, the batches, track memberships and prices,
+ * the probes for this month's plan allowance and expired holds) are index
+ * scans on the extension's own indexes, found by name and cached per backend
+ * (catalog.c's generation tells when to look again); the settings and the
+ * credit services are kept per backend until their tables announce a
+ * change. A deduction is written directly (ledger_write.c) or by one SPI
+ * statement; holds, captures, releases and refunds go through SPI with
+ * typed, saved plans. The spending plan (which batch gives how much) is
+ * computed in C.
  *
  *-------------------------------------------------------------------------
  */
@@ -29,11 +31,13 @@
 #include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/stratnum.h"
-#include "access/tableam.h"
 #include "access/table.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "storage/lock.h"
 #include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
@@ -41,7 +45,6 @@
 #include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "executor/spi.h"
-#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "utils/array.h"
@@ -1113,55 +1116,51 @@ user_owner(Datum user_id)
 }
 
 /*
+ * innotrue_lock_credit_owner_id
+ *	  Takes the lock of all the credits of one owner (a user or an
+ *	  organization) until the end of the transaction: a heavyweight lock in
+ *	  the advisory space, keyed by a 48-bit hash of the owner id and a field
+ *	  no SQL-level advisory lock uses (in pg_locks: locktype advisory,
+ *	  objsubid CREDIT_OWNER_LOCK_SPACE). Two ids that share a hash only queue
+ *	  on each other. An in-memory lock rather than a row lock of the owner:
+ *	  no WAL record, no dirtied page, a waiter is handed the lock directly,
+ *	  and updates of the owner's row never wait for a spend.
+ */
+void
+innotrue_lock_credit_owner_id(Datum owner_id)
+{
+	LOCKTAG		tag;
+	uint64		h = hash_bytes_extended(DatumGetUUIDP(owner_id)->data, UUID_LEN, 0);
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (h >> 32), (uint32) h, CREDIT_OWNER_LOCK_SPACE);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
+/*
  * lock_owner
- *	  Locks the owner's row (profiles or organizations) FOR NO KEY UPDATE.
- *	  This one lock is the lock of all the owner's credits: every operation
- *	  that changes a batch's remaining takes it first, so two spenders of one
- *	  owner queue here, and the second reads the batches only after the first
- *	  committed (the batches are read with a snapshot taken after the lock).
- *	  It also keeps the owner from being deleted under the rows a spend
- *	  writes. It does not conflict with the KEY SHARE locks of foreign keys.
+ *	  Takes the owner's credit lock (innotrue_lock_credit_owner_id) and checks
+ *	  the owner still exists. Every operation that changes a batch's
+ *	  remaining takes it first, so two spenders of one owner queue here, and
+ *	  the second reads the batches only after the first committed (they are
+ *	  read with a snapshot taken after the lock). Deleting the owner takes
+ *	  the same lock (trigger credit_owner_wait_for_spends), so an owner seen
+ *	  here stays until this transaction ends and its rows are not orphaned.
  */
 static void
 lock_owner(CreditOwner owner)
 {
 	RelScan		rs;
-	Snapshot	snapshot = fresh_snapshot();
-	CreditRel	rel = owner.is_org ? REL_ORGANIZATIONS : REL_PROFILES;
-	ItemPointerData tid;
-	TupleTableSlot *slot;
-	TM_FailureData tmfd;
-	TM_Result	result;
 	bool		found;
 
-	LockRelationOid(rel_cache[rel].relid, RowShareLock);
-	rel_begin_at(&rs, rel, &owner.id, snapshot);
+	innotrue_lock_credit_owner_id(owner.id);
+	rel_begin_at(&rs, owner.is_org ? REL_ORGANIZATIONS : REL_PROFILES, &owner.id, fresh_snapshot());
 	found = rel_next(&rs);
-	if (found)
-	{
-		tid = rs.tuple->t_self;
-		slot = table_slot_create(rs.heap, NULL);
-		result = table_tuple_lock(rs.heap, &tid, snapshot, slot, GetCurrentCommandId(false),
-								  LockTupleNoKeyExclusive, LockWaitBlock,
-								  IsolationUsesXactSnapshot() ? 0 : TUPLE_LOCK_FLAG_FIND_LAST_VERSION,
-								  &tmfd);
-		ExecDropSingleTupleTableSlot(slot);
-	}
 	rel_end(&rs);
-	if (found && result == TM_Ok)
-		return;
-	if (found && (result == TM_Updated || (result == TM_Deleted && IsolationUsesXactSnapshot())))
+	if (!found)
 		ereport(ERROR,
-				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-				 errmsg("could not serialize access due to concurrent update of credit owner %s",
-						uuid_text(owner.id))));
-	if (found && result != TM_Deleted)
-		elog(ERROR, "innotrue credits: unexpected result %d locking credit owner %s", (int) result,
-			 uuid_text(owner.id));
-	ereport(ERROR,
-			(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-			 errmsg("unknown credit owner %s", uuid_text(owner.id)),
-			 errdetail("The %s was deleted.", owner.is_org ? "organization" : "user")));
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown credit owner %s", uuid_text(owner.id)),
+				 errdetail("The %s was deleted.", owner.is_org ? "organization" : "user")));
 }
 
 /*

@@ -48,6 +48,11 @@ extern uint64 entcache_epoch(void);
 extern struct HTAB *innotrue_kept_hash(const char *name, MemoryContext *context,
 									   Size keysize, Size entrysize);
 
+/* credits.c: the lock of all the credits of one owner (user or organization),
+ * held to the end of the transaction; also taken when the owner is deleted. */
+#define CREDIT_OWNER_LOCK_SPACE 26996	/* advisory locktag field4 ('it'); SQL uses 1 and 2 */
+extern void innotrue_lock_credit_owner_id(Datum owner_id);
+
 /* ledger_write.c: a deduction written through the table AM instead of SQL
  * statements, while the credit tables are as the extension made them. */
 typedef struct DeductionWrite

@@ -4,8 +4,9 @@
  *	  Row triggers in C on the write path of every credit operation:
  *	  touch_updated_at (every table with an updated_at column), the update
  *	  guard of credit_batches and the owner fill of credit_ledger
- *	  (docs/credits.md "Triggers"); and the change announcement of
- *	  system_settings, whose rows the credit operations keep per backend.
+ *	  (docs/credits.md "Triggers"); the change announcement of the tables
+ *	  whose rows the credit operations keep per backend; and the credit lock
+ *	  an owner's deletion takes.
  *
  * They enforce the same rules as the PL/pgSQL functions they replace, for
  * every writer (the SECURITY DEFINER credit functions and direct writes by
@@ -23,6 +24,7 @@
 #include "access/table.h"
 #include "access/xact.h"
 #include "commands/trigger.h"
+#include "parser/parse_relation.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
@@ -38,6 +40,7 @@ PG_FUNCTION_INFO_V1(innotrue_touch_updated_at);
 PG_FUNCTION_INFO_V1(innotrue_guard_credit_batch_update);
 PG_FUNCTION_INFO_V1(innotrue_fill_ledger_owner);
 PG_FUNCTION_INFO_V1(innotrue_announce_table_change);
+PG_FUNCTION_INFO_V1(innotrue_lock_credit_owner);
 
 /*
  * before_row_trigger
@@ -241,4 +244,33 @@ innotrue_announce_table_change(PG_FUNCTION_ARGS)
 				 errmsg("announce_table_change() must be called as an AFTER trigger")));
 	CacheInvalidateRelcache(trigdata->tg_relation);
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * innotrue_lock_credit_owner
+ *	  BEFORE DELETE / UPDATE OF id row trigger of profiles and organizations:
+ *	  takes the deleted owner's credit lock (credits.c), so the deletion waits
+ *	  for the owner's spends in flight and no spend writes rows for the owner
+ *	  until the deletion has committed or rolled back. The spends' rows are
+ *	  then seen, and removed, by the deletion's cascades.
+ */
+Datum
+innotrue_lock_credit_owner(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	AttrNumber	id_att;
+	bool		isnull;
+	Datum		id;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("lock_credit_owner() must be called as a BEFORE row trigger")));
+	id_att = attnameAttNum(trigdata->tg_relation, "id", false);
+	id = heap_getattr(trigdata->tg_trigtuple, id_att, RelationGetDescr(trigdata->tg_relation), &isnull);
+	if (!isnull)
+		innotrue_lock_credit_owner_id(id);
+	return PointerGetDatum(TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ? trigdata->tg_newtuple
+						   : trigdata->tg_trigtuple);
 }

@@ -160,6 +160,23 @@ BEGIN
 END
 $announce$;
 
+-- Every change of an owner's batches takes the owner's credit lock (src/credits.c, lock_owner), and
+-- so does the owner's deletion: it waits for the spends in flight, and no spend writes rows naming
+-- the owner until the deletion ends (its cascades then see and remove them).
+CREATE FUNCTION innotrue.lock_credit_owner()
+RETURNS trigger
+LANGUAGE C
+VOLATILE PARALLEL UNSAFE
+AS 'MODULE_PATHNAME', 'innotrue_lock_credit_owner';
+COMMENT ON FUNCTION innotrue.lock_credit_owner() IS
+    'BEFORE DELETE / UPDATE OF id row trigger (C) of profiles and organizations: takes the credit lock of the owner (the lock every operation changing its batches holds to commit), so the deletion waits for spends in flight and no spend names the owner while it runs.';
+CREATE TRIGGER credit_owner_wait_for_spends
+    BEFORE DELETE OR UPDATE OF id ON innotrue.profiles
+    FOR EACH ROW EXECUTE FUNCTION innotrue.lock_credit_owner();
+CREATE TRIGGER credit_owner_wait_for_spends
+    BEFORE DELETE OR UPDATE OF id ON innotrue.organizations
+    FOR EACH ROW EXECUTE FUNCTION innotrue.lock_credit_owner();
+
 -- Functions ---------------------------------------------------------------------------------------
 
 CREATE FUNCTION innotrue.credit_write_path()
