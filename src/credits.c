@@ -49,6 +49,7 @@
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
@@ -89,6 +90,7 @@ typedef struct CreditOwner
 {
 	Datum		id;				/* uuid */
 	bool		is_org;
+	int64		allowance;		/* monthly plan allowance a spend makes available first; 0 = none */
 } CreditOwner;
 
 /* One spendable batch as read by read_spendable_batches. */
@@ -426,7 +428,7 @@ typedef enum CreditRel
 	NUM_CREDIT_RELS
 } CreditRel;
 
-#define MAX_REL_COLS 6
+#define MAX_REL_COLS 7
 
 typedef struct CreditRelSpec
 {
@@ -449,9 +451,10 @@ static const CreditRelSpec rel_specs[NUM_CREDIT_RELS] = {
 	{"credit_service_track_prices", "credit_service_track_prices_service_track_key", 1, {"credit_service_id"}},
 	{"credit_batches", "credit_batches_plan_allowance_idx", 2, {"user_id", "period_start"}},
 	{"credit_holds", "credit_holds_open_idx", 1, {"user_id", "expires_at", "status"}},
-	{"credit_batches", "credit_batches_user_id_idx", 1, {"user_id", "id", "source", "remaining", "expires_at", "created_at"}},
+	{"credit_batches", "credit_batches_user_id_idx", 1,
+	{"user_id", "id", "source", "remaining", "expires_at", "created_at", "period_start"}},
 	{"credit_batches", "credit_batches_organization_id_idx", 1,
-	{"organization_id", "id", "source", "remaining", "expires_at", "created_at"}},
+	{"organization_id", "id", "source", "remaining", "expires_at", "created_at", "period_start"}},
 };
 
 typedef struct CreditRelCache
@@ -1034,17 +1037,32 @@ current_month(const char *tz)
 }
 
 /*
+ * create_plan_allowance
+ *	  Creates the user's plan_allowance batch for the current month (platform
+ *	  time zone) with its grant entry. The partial unique index on (user_id,
+ *	  period_start) makes a concurrent creation wait and then do nothing, so
+ *	  the allowance exists exactly once per month.
+ */
+static void
+create_plan_allowance(Datum user_id, int64 allowance, const CreditSettings *s)
+{
+	Datum		args[3];
+
+	args[0] = user_id;
+	args[1] = Int64GetDatum(allowance);
+	args[2] = CStringGetTextDatum(s->timezone);
+	run_query(&q_plan_allowance, args, NULL);
+}
+
+/*
  * ensure_plan_allowance
- *	  Makes this month's plan allowance available: creates the user's
- *	  plan_allowance batch for the current month (platform time zone) with
- *	  its grant entry unless it exists. The partial unique index on
- *	  (user_id, period_start) makes a concurrent creation wait and then do
- *	  nothing, so the allowance exists exactly once per month.
+ *	  Makes this month's plan allowance available unless it exists (an index
+ *	  probe first). For operations that do not spend; a spend finds out while
+ *	  it reads the batches (see spend).
  */
 static void
 ensure_plan_allowance(Datum user_id, int64 allowance, const CreditSettings *s)
 {
-	Datum		args[3];
 	Datum		keys[2];
 	RelScan		rs;
 	bool		found;
@@ -1057,12 +1075,8 @@ ensure_plan_allowance(Datum user_id, int64 allowance, const CreditSettings *s)
 	rel_begin_at(&rs, REL_PLAN_ALLOWANCES, keys, fresh_snapshot());
 	found = rel_next(&rs);
 	rel_end(&rs);
-	if (found)
-		return;
-	args[0] = user_id;
-	args[1] = Int64GetDatum(allowance);
-	args[2] = CStringGetTextDatum(s->timezone);
-	run_query(&q_plan_allowance, args, NULL);
+	if (!found)
+		create_plan_allowance(user_id, allowance, s);
 }
 
 /* ---------------------------------------------------------------------
@@ -1112,6 +1126,7 @@ user_owner(Datum user_id)
 
 	owner.id = user_id;
 	owner.is_org = false;
+	owner.allowance = 0;
 	return owner;
 }
 
@@ -1169,10 +1184,13 @@ lock_owner(CreditOwner owner)
  *	  valid_after, sorted in consumption order, with a copy of each row for
  *	  the direct write path. The caller holds the owner lock, so the snapshot
  *	  taken here sees every spend committed before it and none can commit
- *	  until this transaction ends.
+ *	  until this transaction ends. With month given, also tells whether the
+ *	  plan allowance of that month exists (spent or not), which saves the
+ *	  first spend of a month a probe of its own.
  */
 static SpendableBatch *
-read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n)
+read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n, const Datum *month,
+					   bool *month_allowance_found)
 {
 	RelScan		rs;
 	int			cap = 16;
@@ -1183,6 +1201,8 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n)
 	bool	   *nulls = NULL;
 
 	*n = 0;
+	if (month != NULL)
+		*month_allowance_found = false;
 	rel_begin_at(&rs, rel, &owner.id, fresh_snapshot());
 	att = rel_cache[rel].attnums;
 	while (rel_next(&rs))
@@ -1198,6 +1218,9 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n)
 			nulls = palloc(sizeof(bool) * RelationGetDescr(rs.heap)->natts);
 		}
 		heap_deform_tuple(rs.tuple, RelationGetDescr(rs.heap), values, nulls);
+		if (month != NULL && !nulls[att[6] - 1] && DatumGetDateADT(values[att[6] - 1]) == DatumGetDateADT(*month) &&
+			source_rank(TextDatumGetCString(values[att[2] - 1])) == 0)
+			*month_allowance_found = true;
 		remaining = DatumGetInt64(values[att[3] - 1]);
 		no_expiry = nulls[att[4] - 1];
 		if (remaining <= 0 || (!no_expiry && DatumGetTimestampTz(values[att[4] - 1]) <= valid_after))
@@ -1633,10 +1656,24 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 	Datum		ai_period = (Datum) 0;
 	Datum		id;
 	Datum		result = (Datum) 0;
-	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	TimestampTz valid_after = hold_expires != 0 ? hold_expires : GetCurrentTransactionStartTimestamp();
 
 	lock_owner(owner);
-	rows = read_spendable_batches(owner, hold_expires != 0 ? hold_expires : now, &n);
+	if (owner.allowance > 0)
+	{
+		/* This month's plan allowance is made available on the first spend of the month. */
+		Datum		month = current_month(s->timezone);
+		bool		allowance_found;
+
+		rows = read_spendable_batches(owner, valid_after, &n, &month, &allowance_found);
+		if (!allowance_found)
+		{
+			create_plan_allowance(owner.id, owner.allowance, s);
+			rows = read_spendable_batches(owner, valid_after, &n, NULL, NULL);
+		}
+	}
+	else
+		rows = read_spendable_batches(owner, valid_after, &n, NULL, NULL);
 	p = plan_spend(rows, n, c->cost, what);
 	settle_ai(debts);
 	if (c->is_ai)
@@ -1695,15 +1732,17 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 /*
  * prepare_user
  *	  What every operation on a user's credits does before locking batches
- *	  (the caller checked the user with user_allowance): makes this month's
- *	  plan allowance available and returns the user's expired holds.
+ *	  (the caller checked the user with user_allowance): returns the user's
+ *	  expired holds. The owner it returns carries the plan's monthly
+ *	  allowance, which a spend makes available (operations that do not spend
+ *	  call ensure_plan_allowance).
  */
 static CreditOwner
-prepare_user(Datum user_id, int64 allowance, const CreditSettings *s, AiDebts *debts)
+prepare_user(Datum user_id, int64 allowance, AiDebts *debts)
 {
 	CreditOwner owner = user_owner(user_id);
 
-	ensure_plan_allowance(user_id, allowance, s);
+	owner.allowance = allowance;
 	expire_holds(user_id, debts);
 	return owner;
 }
@@ -1800,7 +1839,7 @@ innotrue_deduct_credits(PG_FUNCTION_ARGS)
 			PG_RETURN_DATUM(result);
 		}
 	}
-	owner = prepare_user(user_id, allowance, &s, &debts);
+	owner = prepare_user(user_id, allowance, &debts);
 	c = service_charge(service_key, user_id, PG_GETARG_INT32(2));
 	result = spend(owner, &s, &c, "service", reference, 0, text_to_cstring(service_key), &debts);
 	if (key != NULL)
@@ -1876,7 +1915,7 @@ innotrue_reserve_credits(PG_FUNCTION_ARGS)
 			PG_RETURN_DATUM(id);
 		}
 	}
-	owner = prepare_user(user_id, allowance, &s, &debts);
+	owner = prepare_user(user_id, allowance, &debts);
 	c = service_charge(service_key, user_id, PG_GETARG_INT32(2));
 	hold_id = spend(owner, &s, &c, "hold", reference, DatumGetTimestampTz(expires), text_to_cstring(service_key), &debts);
 	if (key != NULL)
@@ -2094,7 +2133,8 @@ innotrue_credit_balance(PG_FUNCTION_ARGS)
 	{
 		AiDebts		debts = {0};
 
-		prepare_user(id, user_allowance(id), &s, &debts);
+		ensure_plan_allowance(id, user_allowance(id), &s);
+		prepare_user(id, 0, &debts);
 		settle_ai(&debts);
 	}
 	run_query(owner.is_org ? &q_balance_org : &q_balance_user, args, NULL);
@@ -2361,7 +2401,7 @@ innotrue_enroll_in_program(PG_FUNCTION_ARGS)
 	require_arg(fcinfo, 1, "program_id");
 	SPI_connect();
 	load_settings(&s);
-	payer = prepare_user(PG_GETARG_DATUM(0), user_allowance(PG_GETARG_DATUM(0)), &s, &debts);
+	payer = prepare_user(PG_GETARG_DATUM(0), user_allowance(PG_GETARG_DATUM(0)), &debts);
 	id = enroll(payer, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1),
 				PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2), &s, &debts);
 	id = SPI_datumTransfer(id, false, UUID_LEN);
