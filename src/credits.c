@@ -903,8 +903,8 @@ typedef struct KeptService
  *	  The credit service with this key, read once per backend and kept until
  *	  catalog.c's generation moves: credit_services and its track prices
  *	  announce every change (trigger announce_table_change), so a spend never
- *	  prices with a row older than its own transaction's start. NULL for a
- *	  key too long to be kept (it is read every time).
+ *	  prices with a row older than its own transaction's start. A key too
+ *	  long to be kept is read into *scratch every time.
  */
 static KeptService *
 service_row(const char *key, KeptService *scratch)

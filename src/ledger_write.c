@@ -13,11 +13,13 @@
  * index entries and WAL, and answers for those rules itself:
  *	- the values are built here and meet the tables' CHECK and NOT NULL
  *	  constraints by construction (NOT NULL is checked again on every row);
- *	- the rows the foreign keys point to cannot go away: the owner's row is
- *	  locked by the caller (credits.c, lock_owner), each batch by its update,
- *	  and a credit service cannot be deleted while a spend that names it is
- *	  in flight (credits.c takes the ledger's ROW EXCLUSIVE lock before it
- *	  reads the service; the service's delete trigger waits for it);
+ *	- the rows the foreign keys point to cannot go away: the caller holds
+ *	  the owner's credit lock, which the owner's deletion must take too
+ *	  (credits.c, lock_owner; trigger credit_owner_wait_for_spends), each
+ *	  batch is locked by its update, and a credit service cannot be deleted
+ *	  while a spend that names it is in flight (the spend takes the ledger's
+ *	  ROW EXCLUSIVE lock before it reads the service; the service's delete
+ *	  trigger waits for it);
  *	- the triggers that fire on these writes are the extension's own, and
  *	  their effect is done here (ledger owner copied from the batch,
  *	  updated_at stamped, nothing but remaining and updated_at changed).
