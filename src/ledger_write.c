@@ -257,7 +257,6 @@ ledger_direct_refusal(void)
 {
 	if (verdict_generation != innotrue_catalog_generation() || verdict_user != GetUserId())
 	{
-		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
 		char	   *why = NULL;
 		int			t;
 
@@ -274,9 +273,9 @@ ledger_direct_refusal(void)
 			why = table_refusal((DirectTable) t, rel);
 			table_close(rel, AccessShareLock);
 		}
-		verdict = why;
+		/* Only the verdict outlives the call; what judging it allocated goes with the call. */
+		verdict = why != NULL ? MemoryContextStrdup(TopMemoryContext, why) : NULL;
 		verdict_user = GetUserId();
-		MemoryContextSwitchTo(old);
 		/* Opening the tables may have processed invalidations: judge again next time. */
 		if (verdict_generation != innotrue_catalog_generation())
 			verdict_generation = 0;
