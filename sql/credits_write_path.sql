@@ -124,6 +124,25 @@ SELECT innotrue.credit_write_path();
 SELECT pg_temp.show(innotrue.deduct_credits('00000000-0000-0000-0000-0000000000c1', 'goal_creation'));
 COMMIT;
 
+-- A spend reads the owner's batches from the owner index, ordered by expiry, and stops at the first
+-- expired one. Rebuilt without that order by an admin, the index is read to its end instead.
+INSERT INTO innotrue.profiles (id, email, plan_id)
+SELECT '00000000-0000-0000-0000-0000000000c2', 'order@example.com', id FROM innotrue.plans WHERE key = 'programs';
+INSERT INTO innotrue.credit_batches (user_id, source, amount, remaining, expires_at, created_at, idempotency_key)
+VALUES ('00000000-0000-0000-0000-0000000000c2', 'grant', 5, 5, now() - interval '1 day', now() - interval '2 days', 'order-expired'),
+       ('00000000-0000-0000-0000-0000000000c2', 'grant', 5, 5, now() + interval '1 day', now() - interval '2 days', 'order-live'),
+       ('00000000-0000-0000-0000-0000000000c2', 'grant', 5, 5, NULL, now() - interval '2 days', 'order-forever');
+INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount)
+SELECT id, 'grant', amount FROM innotrue.credit_batches WHERE user_id = '00000000-0000-0000-0000-0000000000c2';
+SELECT pg_temp.show(innotrue.deduct_credits('00000000-0000-0000-0000-0000000000c2', 'goal_creation', 3));
+DROP INDEX innotrue.credit_batches_user_id_idx;
+CREATE INDEX credit_batches_user_id_idx ON innotrue.credit_batches (user_id);
+SELECT pg_temp.show(innotrue.deduct_credits('00000000-0000-0000-0000-0000000000c2', 'goal_creation', 2));
+DROP INDEX innotrue.credit_batches_user_id_idx;
+CREATE INDEX credit_batches_user_id_idx ON innotrue.credit_batches (user_id, expires_at DESC NULLS FIRST);
+SELECT pg_temp.err($$SELECT innotrue.deduct_credits('00000000-0000-0000-0000-0000000000c2', 'goal_creation')$$);
+DELETE FROM innotrue.profiles WHERE id = '00000000-0000-0000-0000-0000000000c2';
+
 -- Both paths leave the ledger whole.
 SELECT pg_temp.bal('00000000-0000-0000-0000-0000000000c1');
 SELECT count(*) AS invariant_violations FROM innotrue.check_credit_invariants();

@@ -33,6 +33,7 @@
 #include "access/stratnum.h"
 #include "access/table.h"
 #include "access/xact.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "miscadmin.h"
@@ -528,6 +529,7 @@ static void
 rel_begin_at(RelScan *rs, CreditRel rel, const Datum *keys, Snapshot snapshot)
 {
 	ScanKeyData skeys[MAX_REL_COLS];
+	int			nkeys = rel_specs[rel].nkeys;
 	CreditRelCache *rc;
 	int			i;
 
@@ -543,14 +545,15 @@ rel_begin_at(RelScan *rs, CreditRel rel, const Datum *keys, Snapshot snapshot)
 		UnlockRelationOid(rc->indexid, AccessShareLock);
 		UnlockRelationOid(rc->relid, AccessShareLock);
 	}
-	for (i = 0; i < rel_specs[rel].nkeys; i++)
+	for (i = 0; i < nkeys; i++)
 		ScanKeyEntryInitialize(&skeys[i], 0, rc->attnums[i], BTEqualStrategyNumber, InvalidOid,
 							   rc->collations[i], rc->eqprocs[i], keys[i]);
 	rs->rel = rel;
 	rs->heap = table_open(rc->relid, NoLock);
-	rs->scan = systable_beginscan(rs->heap, rc->indexid, true, snapshot, rel_specs[rel].nkeys, skeys);
+	rs->scan = systable_beginscan(rs->heap, rc->indexid, true, snapshot, nkeys, skeys);
 	rs->tuple = NULL;
 }
+
 
 /* rel_begin: rel_begin_at under the statement's snapshot (configuration reads). */
 static void
@@ -1179,6 +1182,22 @@ lock_owner(CreditOwner owner)
 }
 
 /*
+ * index_by_expiry
+ *	  Whether an owner index of credit_batches hands out an owner's batches
+ *	  by expires_at DESC NULLS FIRST (as 54_credits.sql creates it), which is
+ *	  what lets read_spendable_batches stop at the first expired batch. An
+ *	  index an admin rebuilt otherwise is read to its end.
+ */
+static bool
+index_by_expiry(Relation index, AttrNumber expires_at)
+{
+	return index->rd_index->indnkeyatts >= 2 &&
+		index->rd_index->indkey.values[1] == expires_at &&
+		(index->rd_indoption[1] & (INDOPTION_DESC | INDOPTION_NULLS_FIRST)) ==
+		(INDOPTION_DESC | INDOPTION_NULLS_FIRST);
+}
+
+/*
  * read_spendable_batches
  *	  The owner's batches with credits left that are still valid after
  *	  valid_after, sorted in consumption order, with a copy of each row for
@@ -1186,7 +1205,9 @@ lock_owner(CreditOwner owner)
  *	  taken here sees every spend committed before it and none can commit
  *	  until this transaction ends. With month given, also tells whether the
  *	  plan allowance of that month exists (spent or not), which saves the
- *	  first spend of a month a probe of its own.
+ *	  first spend of a month a probe of its own. Batches expired before the
+ *	  transaction began are skipped by the index, so the read does not grow
+ *	  with the months of expired allowances behind a user.
  */
 static SpendableBatch *
 read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n, const Datum *month,
@@ -1196,20 +1217,24 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n, const
 	int			cap = 16;
 	SpendableBatch *rows = palloc(sizeof(SpendableBatch) * cap);
 	CreditRel	rel = owner.is_org ? REL_ORG_BATCHES : REL_USER_BATCHES;
+	TimestampTz began = GetCurrentTransactionStartTimestamp();
 	const AttrNumber *att;
 	Datum	   *values = NULL;
 	bool	   *nulls = NULL;
+	bool		by_expiry;
 
 	*n = 0;
 	if (month != NULL)
 		*month_allowance_found = false;
 	rel_begin_at(&rs, rel, &owner.id, fresh_snapshot());
 	att = rel_cache[rel].attnums;
+	by_expiry = index_by_expiry(rs.scan->irel, att[4]);
 	while (rel_next(&rs))
 	{
 		SpendableBatch *b;
 		int64		remaining;
 		bool		no_expiry;
+		TimestampTz expires_at;
 
 		/* One pass over the row: its columns sit behind a variable-length one. */
 		if (values == NULL)
@@ -1218,12 +1243,23 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n, const
 			nulls = palloc(sizeof(bool) * RelationGetDescr(rs.heap)->natts);
 		}
 		heap_deform_tuple(rs.tuple, RelationGetDescr(rs.heap), values, nulls);
-		if (month != NULL && !nulls[att[6] - 1] && DatumGetDateADT(values[att[6] - 1]) == DatumGetDateADT(*month) &&
+		no_expiry = nulls[att[4] - 1];
+		expires_at = no_expiry ? 0 : DatumGetTimestampTz(values[att[4] - 1]);
+
+		/*
+		 * By (owner, expires_at DESC NULLS FIRST): no expiry first, then the
+		 * latest expiry down. The first batch expired before this transaction
+		 * began ends the read, so the months of expired allowances behind a
+		 * user are never visited.
+		 */
+		if (by_expiry && !no_expiry && expires_at <= began)
+			break;
+		if (month != NULL && !nulls[att[6] - 1] &&
+			DatumGetDateADT(values[att[6] - 1]) == DatumGetDateADT(*month) &&
 			source_rank(TextDatumGetCString(values[att[2] - 1])) == 0)
 			*month_allowance_found = true;
 		remaining = DatumGetInt64(values[att[3] - 1]);
-		no_expiry = nulls[att[4] - 1];
-		if (remaining <= 0 || (!no_expiry && DatumGetTimestampTz(values[att[4] - 1]) <= valid_after))
+		if (remaining <= 0 || (!no_expiry && expires_at <= valid_after))
 			continue;
 		if (*n == cap)
 		{
@@ -1236,7 +1272,7 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n, const
 		b->rank = source_rank(TextDatumGetCString(values[att[2] - 1]));
 		b->remaining = remaining;
 		b->has_expiry = !no_expiry;
-		b->expires_at = no_expiry ? 0 : DatumGetTimestampTz(values[att[4] - 1]);
+		b->expires_at = expires_at;
 		b->created_at = DatumGetTimestampTz(values[att[5] - 1]);
 	}
 	rel_end(&rs);

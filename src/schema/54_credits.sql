@@ -46,13 +46,16 @@ CREATE TABLE innotrue.credit_batches (
 -- Every deduction updates remaining (and updated_at) of the batches it draws from. No index names
 -- either column, not even in a predicate, so those updates are HOT (no index entry per update);
 -- the fillfactor leaves room for the new row versions on the page. Spendable batches are found
--- through credit_batches_user_id_idx / _organization_id_idx and filtered on remaining.
+-- through credit_batches_user_id_idx / _organization_id_idx and filtered on remaining. Their second
+-- column, expires_at DESC NULLS FIRST (never changed after the grant, so no obstacle to HOT), hands
+-- a spend the owner's batches from no expiry down to the latest expired one, where it stops: the
+-- expired batches, a plan allowance a month for as long as the user stays, are never read.
 
 SELECT innotrue.register_table('credit_batches', '5', 'internal');
-CREATE INDEX credit_batches_user_id_idx ON innotrue.credit_batches (user_id);
+CREATE INDEX credit_batches_user_id_idx ON innotrue.credit_batches (user_id, expires_at DESC NULLS FIRST);
 -- The organization indexes of the credit tables are partial: almost every row belongs to a user,
 -- and a NULL entry per ledger row and deduction would be written on every spend for nothing.
-CREATE INDEX credit_batches_organization_id_idx ON innotrue.credit_batches (organization_id)
+CREATE INDEX credit_batches_organization_id_idx ON innotrue.credit_batches (organization_id, expires_at DESC NULLS FIRST)
     WHERE organization_id IS NOT NULL;
 CREATE INDEX credit_batches_enrollment_id_idx ON innotrue.credit_batches (enrollment_id);
 CREATE INDEX credit_batches_topup_package_id_idx ON innotrue.credit_batches (topup_package_id);
