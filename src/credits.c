@@ -816,6 +816,18 @@ user_allowance(Datum user_id)
 	return allowance;
 }
 
+/* credit_owner: the owner id names a user or (is_org) an organization; no allowance to make available. */
+static CreditOwner
+credit_owner(Datum id, bool is_org)
+{
+	CreditOwner owner;
+
+	owner.id = id;
+	owner.is_org = is_org;
+	owner.allowance = 0;
+	return owner;
+}
+
 /*
  * resolve_owner
  *	  Decides whether an owner id is a user or an organization (grant_credits
@@ -824,21 +836,17 @@ user_allowance(Datum user_id)
 static CreditOwner
 resolve_owner(Datum id)
 {
-	CreditOwner o;
 	Datum		args[1] = {id};
 
-	o.id = id;
-	o.is_org = false;
 	if (plan_allowance_of(id) >= 0)
-		return o;
+		return credit_owner(id, false);
 	run_query(&q_org, args, NULL);
 	if (SPI_processed == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("unknown credit owner %s", uuid_text(id)),
 				 errdetail("The id is neither a profile nor an organization.")));
-	o.is_org = true;
-	return o;
+	return credit_owner(id, true);
 }
 
 /* track_active: whether a track exists and is active. */
@@ -1121,17 +1129,6 @@ spend_order(const void *a, const void *b)
 	return DatumGetInt32(DirectFunctionCall2(uuid_cmp, x->id, y->id));
 }
 
-/* user_owner: the credit owner that is user user_id. */
-static CreditOwner
-user_owner(Datum user_id)
-{
-	CreditOwner owner;
-
-	owner.id = user_id;
-	owner.is_org = false;
-	owner.allowance = 0;
-	return owner;
-}
 
 /*
  * innotrue_lock_credit_owner_id
@@ -1522,7 +1519,7 @@ give_back_hold(Datum hold_id, const char *new_status, AiDebts *debts)
 	cost = DatumGetInt64(col_notnull(0, 6));
 	ids = datum_array_elems(col_notnull(0, 9), UUIDOID, &n);
 	amts = datum_array_elems(col_notnull(0, 10), INT8OID, &m);
-	lock_owner(user_owner(copy_uuid(col_notnull(0, 3))));
+	lock_owner(credit_owner(copy_uuid(col_notnull(0, 3)), false));
 	apply_entries(ids, amts, n, "release", hold_id, (Datum) 0, (Datum) 0);
 	if (!isnull)
 		ai_defer(debts, ai_period, cost);
@@ -1776,7 +1773,7 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 static CreditOwner
 prepare_user(Datum user_id, int64 allowance, AiDebts *debts)
 {
-	CreditOwner owner = user_owner(user_id);
+	CreditOwner owner = credit_owner(user_id, false);
 
 	owner.allowance = allowance;
 	expire_holds(user_id, debts);
@@ -2032,7 +2029,7 @@ innotrue_capture_hold(PG_FUNCTION_ARGS)
 		nulls[10] = 'n';
 	else
 		args[10] = PointerGetDatum(DatumGetJsonbPCopy(args[10]));
-	lock_owner(user_owner(args[1]));
+	lock_owner(credit_owner(args[1], false));
 	run_query(&q_insert_deduction, args, nulls);
 	result = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
 	apply_entries(ids, amts, n, "release", hold_id, args[4], (Datum) 0);
@@ -2102,7 +2099,7 @@ innotrue_refund_credits(PG_FUNCTION_ARGS)
 	int64		cost;
 	Datum		batches;
 	Datum		result;
-	CreditOwner owner;
+	Datum		owner_id;
 	bool		owner_is_org;
 
 	SPI_connect();
@@ -2123,13 +2120,10 @@ innotrue_refund_credits(PG_FUNCTION_ARGS)
 	ids = datum_array_elems(col_notnull(0, 5), UUIDOID, &n);
 	amts = datum_array_elems(col_notnull(0, 6), INT8OID, &m);
 	batches = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 7)));
-	owner.id = col(0, 8, &owner_is_org);
+	owner_id = col(0, 8, &owner_is_org);
 	if (owner_is_org)
-		owner.id = col_notnull(0, 9);
-	owner.id = copy_uuid(owner.id);
-	owner.is_org = owner_is_org;
-
-	lock_owner(owner);
+		owner_id = col_notnull(0, 9);
+	lock_owner(credit_owner(copy_uuid(owner_id), owner_is_org));
 	apply_entries(ids, amts, n, "refund", deduction_id, service_id, (Datum) 0);
 	if (!ai_null)
 		ai_give_back(ai_period, cost);
