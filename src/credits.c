@@ -529,7 +529,6 @@ static void
 rel_begin_at(RelScan *rs, CreditRel rel, const Datum *keys, Snapshot snapshot)
 {
 	ScanKeyData skeys[MAX_REL_COLS];
-	int			nkeys = rel_specs[rel].nkeys;
 	CreditRelCache *rc;
 	int			i;
 
@@ -545,15 +544,14 @@ rel_begin_at(RelScan *rs, CreditRel rel, const Datum *keys, Snapshot snapshot)
 		UnlockRelationOid(rc->indexid, AccessShareLock);
 		UnlockRelationOid(rc->relid, AccessShareLock);
 	}
-	for (i = 0; i < nkeys; i++)
+	for (i = 0; i < rel_specs[rel].nkeys; i++)
 		ScanKeyEntryInitialize(&skeys[i], 0, rc->attnums[i], BTEqualStrategyNumber, InvalidOid,
 							   rc->collations[i], rc->eqprocs[i], keys[i]);
 	rs->rel = rel;
 	rs->heap = table_open(rc->relid, NoLock);
-	rs->scan = systable_beginscan(rs->heap, rc->indexid, true, snapshot, nkeys, skeys);
+	rs->scan = systable_beginscan(rs->heap, rc->indexid, true, snapshot, rel_specs[rel].nkeys, skeys);
 	rs->tuple = NULL;
 }
-
 
 /* rel_begin: rel_begin_at under the statement's snapshot (configuration reads). */
 static void
@@ -1232,6 +1230,7 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n, const
 		int64		remaining;
 		bool		no_expiry;
 		TimestampTz expires_at;
+		int			rank;
 
 		/* One pass over the row: its columns sit behind a variable-length one. */
 		if (values == NULL)
@@ -1251,9 +1250,9 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n, const
 		 */
 		if (by_expiry && !no_expiry && expires_at <= began)
 			break;
-		if (month != NULL && !nulls[att[6] - 1] &&
-			DatumGetDateADT(values[att[6] - 1]) == DatumGetDateADT(*month) &&
-			source_rank(TextDatumGetCString(values[att[2] - 1])) == 0)
+		rank = source_rank(TextDatumGetCString(values[att[2] - 1]));
+		if (month != NULL && rank == 0 && !nulls[att[6] - 1] &&
+			DatumGetDateADT(values[att[6] - 1]) == DatumGetDateADT(*month))
 			*month_allowance_found = true;
 		remaining = DatumGetInt64(values[att[3] - 1]);
 		if (remaining <= 0 || (!no_expiry && expires_at <= valid_after))
@@ -1266,7 +1265,7 @@ read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n, const
 		b = &rows[(*n)++];
 		b->tuple = heap_copytuple(rs.tuple);
 		b->id = copy_uuid(values[att[1] - 1]);
-		b->rank = source_rank(TextDatumGetCString(values[att[2] - 1]));
+		b->rank = rank;
 		b->remaining = remaining;
 		b->has_expiry = !no_expiry;
 		b->expires_at = expires_at;
