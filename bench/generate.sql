@@ -87,7 +87,7 @@ DECLARE
     per_user integer;
     pro_id uuid; advanced_id uuid;
     topup_ids uuid[]; topup_credits bigint[]; topup_months integer[];
-    org_pkg_ids uuid[]; org_pkg_credits bigint[]; service_ids uuid[]; tier_ids uuid[];
+    org_pkg_ids uuid[]; org_pkg_credits bigint[]; tier_ids uuid[];
     month0 date := date_trunc('month', now())::date;
     t0 timestamptz := now();
 BEGIN
@@ -111,7 +111,6 @@ BEGIN
       INTO topup_ids, topup_credits, topup_months FROM innotrue.credit_topup_packages t;
     SELECT array_agg(o.id ORDER BY o.key), array_agg(o.credits::bigint ORDER BY o.key)
       INTO org_pkg_ids, org_pkg_credits FROM innotrue.org_credit_packages o;
-    SELECT array_agg(s.id ORDER BY s.key) INTO service_ids FROM innotrue.credit_services s;
     SELECT array_agg(t.id ORDER BY t.key) INTO tier_ids FROM innotrue.org_platform_tiers t;
 
     -- Why: merge_restored_seed (a BEFORE INSERT trigger on configuration tables) only acts on rows
@@ -363,13 +362,12 @@ BEGIN
       FROM innotrue_bench.b b
      ORDER BY b.k;
     INSERT INTO innotrue.credit_ledger (id, batch_id, user_id, organization_id, entry_type, amount, deduction_id,
-                                        credit_service_id, created_at)
-    SELECT md5(cb.id::text || ':grant')::uuid, cb.id, cb.user_id, cb.organization_id, 'grant', cb.amount, NULL, NULL, cb.created_at
+                                        created_at)
+    SELECT md5(cb.id::text || ':grant')::uuid, cb.id, cb.user_id, cb.organization_id, 'grant', cb.amount, NULL, cb.created_at
       FROM innotrue.credit_batches cb
     UNION ALL
     SELECT md5(cb.id::text || ':deduct-entry')::uuid, cb.id, cb.user_id, cb.organization_id, 'deduct',
            cb.remaining - cb.amount, md5(cb.id::text || ':deduct')::uuid,
-           service_ids[1 + get_byte(uuid_send(cb.id), 0) % cardinality(service_ids)],
            cb.created_at + (least(coalesce(cb.expires_at, t0), t0) - cb.created_at) / 2
       FROM innotrue.credit_batches cb
      WHERE cb.remaining < cb.amount;

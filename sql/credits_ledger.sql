@@ -52,9 +52,8 @@ VALUES (pg_temp.uid('ann'), 'grant', 10, 10, now() - interval '1 day');
 -- Ledger: every batch starts with its grant; the owner is copied from the batch
 INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount) SELECT id, 'grant', amount FROM innotrue.credit_batches;
 -- A coaching session (10) from the plan allowance, refunded; a hold of 15 on the top-up, then captured
-INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, credit_service_id, idempotency_key)
-SELECT pg_temp.batch('ann plan'), 'deduct', -10, '00000000-0000-0000-0000-00000000d001', id, 'book-1'
-FROM innotrue.credit_services WHERE key = 'coaching_session';
+INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, idempotency_key)
+VALUES (pg_temp.batch('ann plan'), 'deduct', -10, '00000000-0000-0000-0000-00000000d001', 'book-1');
 UPDATE innotrue.credit_batches SET remaining = remaining - 10 WHERE note = 'ann plan';
 INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, idempotency_key)         -- same key, same batch
 VALUES (pg_temp.batch('ann plan'), 'deduct', -10, '00000000-0000-0000-0000-00000000d009', 'book-1');

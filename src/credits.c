@@ -176,16 +176,16 @@ static CreditQuery q_plan_allowance = {
 #define BATCH_UPDATE_SQL(IDS, AMTS) \
 	"UPDATE innotrue.credit_batches b SET remaining = b.remaining + p.amt" \
 	" FROM unnest(" IDS "::uuid[], " AMTS "::bigint[]) AS p (id, amt) WHERE b.id = p.id"
-#define LEDGER_INSERT_SQL(IDS, AMTS, TYPE, DEDUCTION_ID, SERVICE, REF, FROM) \
-	"INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, credit_service_id, reference)" \
-	" SELECT p.id, " TYPE ", p.amt, " DEDUCTION_ID ", " SERVICE ", " REF \
+#define LEDGER_INSERT_SQL(IDS, AMTS, TYPE, DEDUCTION_ID, REF, FROM) \
+	"INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, reference)" \
+	" SELECT p.id, " TYPE ", p.amt, " DEDUCTION_ID ", " REF \
 	" FROM " FROM "unnest(" IDS "::uuid[], " AMTS "::bigint[]) AS p (id, amt)"
 
 /* Applies signed amounts to batches and writes one ledger entry per batch. */
 static CreditQuery q_apply_entries = {
 	"WITH u AS (" BATCH_UPDATE_SQL("$1", "$2") ") "
-	LEDGER_INSERT_SQL("$1", "$2", "$3", "$4", "$5", "$6", ""),
-	6, {UUIDARRAYOID, INT8ARRAYOID, TEXTOID, UUIDOID, UUIDOID, JSONBOID}
+	LEDGER_INSERT_SQL("$1", "$2", "$3", "$4", "$5", ""),
+	5, {UUIDARRAYOID, INT8ARRAYOID, TEXTOID, UUIDOID, JSONBOID}
 };
 
 /* A deduction row: batch ids $8 and positive amounts $9 become its batches JSON. */
@@ -211,7 +211,7 @@ static CreditQuery q_insert_deduction = {
 static CreditQuery q_spend_deduction = {
 	"WITH d AS (" DEDUCTION_INSERT_SQL "),"
 	" u AS (" BATCH_UPDATE_SQL("$8", "$12") "),"
-	" l AS (" LEDGER_INSERT_SQL("$8", "$12", "'deduct'", "d.id", "$5", "$11", "d, ") ")"
+	" l AS (" LEDGER_INSERT_SQL("$8", "$12", "'deduct'", "d.id", "$11", "d, ") ")"
 	" SELECT id, result FROM d",
 	12, {UUIDOID, UUIDOID, UUIDOID, TEXTOID, UUIDOID, INT4OID, INT8OID, UUIDARRAYOID, INT8ARRAYOID, DATEOID, JSONBOID,
 	INT8ARRAYOID}
@@ -284,7 +284,7 @@ static CreditQuery q_set_hold_status = {
 };
 
 static CreditQuery q_lock_deduction = {
-	"SELECT d.refunded_at IS NOT NULL, d.ai_period, d.cost, d.credit_service_id,"
+	"SELECT d.refunded_at IS NOT NULL, d.ai_period, d.cost,"
 	"       ARRAY(SELECT (e->>'batch_id')::uuid FROM jsonb_array_elements(d.batches) WITH ORDINALITY AS x (e, o) ORDER BY o),"
 	"       ARRAY(SELECT (e->>'amount')::bigint FROM jsonb_array_elements(d.batches) WITH ORDINALITY AS x (e, o) ORDER BY o),"
 	"       d.batches, d.user_id, d.organization_id"
@@ -1347,14 +1347,14 @@ negate_amounts(Datum *amounts, int n)
  * apply_entries
  *	  Adds the signed amounts to the batches' remaining and writes one ledger
  *	  entry of entry_type per batch, all under deduction_id (the caller holds
- *	  the batch locks). service_id and reference may be (Datum) 0 for NULL.
+ *	  the owner's credit lock). reference may be (Datum) 0 for NULL.
  */
 static void
 apply_entries(Datum *batch_ids, Datum *signed_amounts, int n, const char *entry_type,
-			  Datum deduction_id, Datum service_id, Datum reference)
+			  Datum deduction_id, Datum reference)
 {
-	Datum		args[6];
-	char		nulls[7] = "      ";
+	Datum		args[5];
+	char		nulls[6] = "     ";
 
 	if (n == 0)
 		return;
@@ -1362,12 +1362,9 @@ apply_entries(Datum *batch_ids, Datum *signed_amounts, int n, const char *entry_
 	args[1] = int8_array(signed_amounts, n);
 	args[2] = CStringGetTextDatum(entry_type);
 	args[3] = deduction_id;
-	args[4] = service_id;
-	args[5] = reference;
-	if (service_id == (Datum) 0)
-		nulls[4] = 'n';
+	args[4] = reference;
 	if (reference == (Datum) 0)
-		nulls[5] = 'n';
+		nulls[4] = 'n';
 	run_query(&q_apply_entries, args, nulls);
 }
 
@@ -1519,7 +1516,7 @@ give_back_hold(Datum hold_id, const char *new_status, AiDebts *debts)
 	ids = datum_array_elems(col_notnull(0, 9), UUIDOID, &n);
 	amts = datum_array_elems(col_notnull(0, 10), INT8OID, &m);
 	lock_owner(credit_owner(copy_uuid(col_notnull(0, 3)), false));
-	apply_entries(ids, amts, n, "release", hold_id, (Datum) 0, (Datum) 0);
+	apply_entries(ids, amts, n, "release", hold_id, (Datum) 0);
 	if (!isnull)
 		ai_defer(debts, ai_period, cost);
 	args[1] = CStringGetTextDatum(new_status);
@@ -1732,7 +1729,7 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 		run_query(&q_insert_hold, args, nulls);
 		id = copy_uuid(col_notnull(0, 1));
 		result = id;
-		apply_entries(p.batch_ids, negate_amounts(p.amounts, p.n), p.n, "hold", id, c->service_id, reference);
+		apply_entries(p.batch_ids, negate_amounts(p.amounts, p.n), p.n, "hold", id, reference);
 	}
 	else
 	{
@@ -2031,8 +2028,8 @@ innotrue_capture_hold(PG_FUNCTION_ARGS)
 	lock_owner(credit_owner(args[1], false));
 	run_query(&q_insert_deduction, args, nulls);
 	result = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 2)));
-	apply_entries(ids, amts, n, "release", hold_id, args[4], (Datum) 0);
-	apply_entries(ids, negate_amounts(amts, n), n, "capture", hold_id, args[4], (Datum) 0);
+	apply_entries(ids, amts, n, "release", hold_id, (Datum) 0);
+	apply_entries(ids, negate_amounts(amts, n), n, "capture", hold_id, (Datum) 0);
 	args[1] = CStringGetTextDatum("captured");
 	run_query(&q_set_hold_status, args, NULL);
 	result = SPI_datumTransfer(result, false, -1);
@@ -2092,9 +2089,7 @@ innotrue_refund_credits(PG_FUNCTION_ARGS)
 	int			n;
 	int			m;
 	bool		ai_null;
-	bool		svc_null;
 	Datum		ai_period;
-	Datum		service_id;
 	int64		cost;
 	Datum		batches;
 	Datum		result;
@@ -2114,16 +2109,14 @@ innotrue_refund_credits(PG_FUNCTION_ARGS)
 				 errdetail("A deduction is refunded at most once.")));
 	ai_period = col(0, 2, &ai_null);
 	cost = DatumGetInt64(col_notnull(0, 3));
-	service_id = col(0, 4, &svc_null);
-	service_id = svc_null ? (Datum) 0 : copy_uuid(service_id);
-	ids = datum_array_elems(col_notnull(0, 5), UUIDOID, &n);
-	amts = datum_array_elems(col_notnull(0, 6), INT8OID, &m);
-	batches = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 7)));
-	owner_id = col(0, 8, &owner_is_org);
+	ids = datum_array_elems(col_notnull(0, 4), UUIDOID, &n);
+	amts = datum_array_elems(col_notnull(0, 5), INT8OID, &m);
+	batches = PointerGetDatum(DatumGetJsonbPCopy(col_notnull(0, 6)));
+	owner_id = col(0, 7, &owner_is_org);
 	if (owner_is_org)
-		owner_id = col_notnull(0, 9);
+		owner_id = col_notnull(0, 8);
 	lock_owner(credit_owner(copy_uuid(owner_id), owner_is_org));
-	apply_entries(ids, amts, n, "refund", deduction_id, service_id, (Datum) 0);
+	apply_entries(ids, amts, n, "refund", deduction_id, (Datum) 0);
 	if (!ai_null)
 		ai_give_back(ai_period, cost);
 	run_query(&q_mark_refunded, args, NULL);

@@ -90,8 +90,8 @@ enum
 };
 enum
 {
-	L_ID, L_BATCH, L_USER, L_ORG, L_ENTRY_TYPE, L_AMOUNT, L_DEDUCTION, L_SERVICE, L_IDEMPOTENCY_KEY,
-	L_REFERENCE, L_CREATED_AT
+	L_ID, L_BATCH, L_USER, L_ORG, L_ENTRY_TYPE, L_AMOUNT, L_DEDUCTION, L_IDEMPOTENCY_KEY, L_REFERENCE,
+	L_CREATED_AT
 };
 enum
 {
@@ -112,13 +112,11 @@ static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 	{{NULL}}},
 	{"credit_ledger", false,
 		{"id", "batch_id", "user_id", "organization_id", "entry_type", "amount", "deduction_id",
-		"credit_service_id", "idempotency_key", "reference", "created_at"},
-		{UUIDOID, UUIDOID, UUIDOID, UUIDOID, TEXTOID, INT8OID, UUIDOID, UUIDOID, TEXTOID, JSONBOID,
-		TIMESTAMPTZOID},
+		"idempotency_key", "reference", "created_at"},
+		{UUIDOID, UUIDOID, UUIDOID, UUIDOID, TEXTOID, INT8OID, UUIDOID, TEXTOID, JSONBOID, TIMESTAMPTZOID},
 		{"credit_ledger_entry_type_check", "credit_ledger_idempotency_key_check", "credit_ledger_reference_check",
 		"credit_ledger_owner_check", "credit_ledger_amount_check", "credit_ledger_deduction_id_check"},
-		{"credit_ledger_batch_id_fkey", "credit_ledger_user_id_fkey", "credit_ledger_organization_id_fkey",
-		"credit_ledger_credit_service_id_fkey"},
+		{"credit_ledger_batch_id_fkey", "credit_ledger_user_id_fkey", "credit_ledger_organization_id_fkey"},
 	{{"credit_ledger_fill_owner", "fill_ledger_owner"}}},
 	{"credit_batches", true,
 		{"id", "user_id", "organization_id", "source", "amount", "remaining", "expires_at", "period_start",
@@ -450,22 +448,37 @@ direct_take(DirectRel *dr, EState *estate, HeapTuple batch, int64 amount)
  * time_ordered_uuid
  *	  A version 7 uuid (RFC 9562): 48 bits of Unix time in milliseconds, then
  *	  random bits. Ids that grow with time land at the right edge of the
- *	  primary-key and deduction_id indexes, where a btree insert skips the
- *	  descent (its rightmost-leaf fast path) and touches one hot page,
- *	  instead of a random leaf of an ever larger index.
+ *	  primary-key indexes, where a btree insert skips the descent (its
+ *	  rightmost-leaf fast path) and touches one hot page, instead of a
+ *	  random leaf of an ever larger index.
+ *
+ *	  The random bits come from the strong generator, as gen_random_uuid()'s
+ *	  do, but drawn 512 bytes at a time: one call costs about as much as a
+ *	  btree insert, whatever its length. Each byte is used once; a process
+ *	  that did not fill the pool itself (a fork) fills it anew.
  */
 static Datum
 time_ordered_uuid(void)
 {
+	static unsigned char pool[512];
+	static size_t pool_used = sizeof(pool);
+	static int	pool_pid = 0;
 	pg_uuid_t  *uuid = palloc(UUID_LEN);
 	uint64		ms = (uint64) (GetCurrentTimestamp() / 1000) +
 		(uint64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY * 1000;
 	int			i;
 
-	if (!pg_strong_random(uuid->data + 6, UUID_LEN - 6))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("could not generate random values")));
+	if (pool_pid != MyProcPid || pool_used + (UUID_LEN - 6) > sizeof(pool))
+	{
+		if (!pg_strong_random(pool, sizeof(pool)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not generate random values")));
+		pool_pid = MyProcPid;
+		pool_used = 0;
+	}
+	memcpy(uuid->data + 6, pool + pool_used, UUID_LEN - 6);
+	pool_used += UUID_LEN - 6;
 	for (i = 0; i < 6; i++)
 		uuid->data[i] = (unsigned char) (ms >> (40 - 8 * i));
 	uuid->data[6] = (uuid->data[6] & 0x0f) | 0x70;
@@ -560,8 +573,6 @@ ledger_write_deduction(const DeductionWrite *d)
 	nulls[L_ORG] = d->organization_id == (Datum) 0;
 	values[L_ENTRY_TYPE] = CStringGetTextDatum("deduct");
 	values[L_DEDUCTION] = deduction_id;
-	values[L_SERVICE] = d->service_id;
-	nulls[L_SERVICE] = d->service_id == (Datum) 0;
 	values[L_IDEMPOTENCY_KEY] = (Datum) 0;
 	nulls[L_IDEMPOTENCY_KEY] = true;
 	values[L_REFERENCE] = d->reference;

@@ -150,8 +150,8 @@ BEGIN
     RETURNING id, jsonb_build_object('deduction_id', id, 'cost', v_cost, 'batches', batches) INTO d_id, v_result;
     UPDATE innotrue.credit_batches cb SET remaining = cb.remaining - t.a
       FROM unnest(ids, amts) AS t (i, a) WHERE cb.id = t.i;
-    INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, credit_service_id, reference)
-    SELECT t.i, 'deduct', -t.a, d_id, svc.id, p_reference FROM unnest(ids, amts) AS t (i, a);
+    INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount, deduction_id, reference)
+    SELECT t.i, 'deduct', -t.a, d_id, p_reference FROM unnest(ids, amts) AS t (i, a);
 
     IF low >= 0 AND avail >= low AND avail - v_cost < low THEN
         PERFORM innotrue.notify(p_user, 'credits_low', jsonb_build_object('available', avail - v_cost, 'threshold', low));

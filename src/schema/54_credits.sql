@@ -99,7 +99,6 @@ CREATE TABLE innotrue.credit_ledger (
         CHECK (entry_type IN ('grant', 'deduct', 'refund', 'expire', 'hold', 'release', 'capture', 'adjust')),
     amount            bigint NOT NULL,
     deduction_id      uuid,
-    credit_service_id uuid REFERENCES innotrue.credit_services (id),
     idempotency_key   text CONSTRAINT credit_ledger_idempotency_key_check CHECK (btrim(idempotency_key) <> ''),
     reference         jsonb CONSTRAINT credit_ledger_reference_check CHECK (jsonb_typeof(reference) = 'object'),
     created_at        timestamptz NOT NULL DEFAULT now(),
@@ -116,8 +115,6 @@ CREATE INDEX credit_ledger_batch_id_idx ON innotrue.credit_ledger (batch_id, cre
 CREATE INDEX credit_ledger_user_id_idx ON innotrue.credit_ledger (user_id, created_at);
 CREATE INDEX credit_ledger_organization_id_idx ON innotrue.credit_ledger (organization_id, created_at)
     WHERE organization_id IS NOT NULL;
-CREATE INDEX credit_ledger_deduction_id_idx ON innotrue.credit_ledger (deduction_id) WHERE deduction_id IS NOT NULL;
-CREATE INDEX credit_ledger_credit_service_id_idx ON innotrue.credit_ledger (credit_service_id, created_at);
 CREATE UNIQUE INDEX credit_ledger_idempotency_idx ON innotrue.credit_ledger (idempotency_key, batch_id, entry_type)
     WHERE idempotency_key IS NOT NULL;
 COMMENT ON TABLE innotrue.credit_ledger IS
@@ -131,9 +128,7 @@ COMMENT ON COLUMN innotrue.credit_ledger.entry_type IS
 COMMENT ON COLUMN innotrue.credit_ledger.amount IS
     'Signed change of the batch''s remaining credits: positive adds, negative takes; never 0.';
 COMMENT ON COLUMN innotrue.credit_ledger.deduction_id IS
-    'Groups the entries of one deduction across batches; its refund, hold, release and capture entries carry the same id. Required for those entry types, NULL for grant, expire and adjust. Not a foreign key: the id is a credit_deductions row for deductions and refunds, a credit_holds row for hold and release entries.';
-COMMENT ON COLUMN innotrue.credit_ledger.credit_service_id IS
-    'Credit service whose price was charged (deductions, holds, captures); the AI monthly cap sums the ai-category services'' entries.';
+    'Groups the entries of one deduction across batches; its refund, hold, release and capture entries carry the same id. Required for those entry types, NULL for grant, expire and adjust. Not a foreign key: the id is a credit_deductions row for deductions and refunds, a credit_holds row for hold and release entries; that row names the credit service and lists the batches, whose entries credit_ledger_batch_id_idx finds. Not indexed: every spend would pay for an index nothing reads.';
 COMMENT ON COLUMN innotrue.credit_ledger.idempotency_key IS
     'Caller''s key of the operation; repeating it finds the first result. Unique per batch and entry type.';
 COMMENT ON COLUMN innotrue.credit_ledger.reference IS
