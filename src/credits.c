@@ -1686,7 +1686,15 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 	Datum		id;
 	Datum		result = (Datum) 0;
 	TimestampTz valid_after = hold_expires != 0 ? hold_expires : GetCurrentTransactionStartTimestamp();
+	DirectWriter *writer = NULL;
 
+	if (hold_expires == 0)
+	{
+		/* The tables' locks first: no change of their definition can come between verdict and write. */
+		ledger_lock_for_spend();
+		if (ledger_direct_refusal() == NULL)
+			writer = ledger_direct_begin();
+	}
 	lock_owner(owner);
 	if (owner.allowance > 0)
 	{
@@ -1747,10 +1755,8 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 		d.amounts = p.amounts;
 		d.ai_period = ai_period;
 		d.reference = reference;
-		/* The tables' locks first: no change of their definition can come between verdict and write. */
-		ledger_lock_for_spend();
-		if (ledger_direct_refusal() == NULL)
-			result = ledger_write_deduction(&d);
+		if (writer != NULL)
+			result = ledger_write_deduction(writer, &d);
 		else
 			result = write_deduction_statement(&d);
 	}

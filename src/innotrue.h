@@ -71,8 +71,11 @@ typedef struct DeductionWrite
 	Datum		reference;		/* jsonb object, or (Datum) 0 */
 } DeductionWrite;
 
+typedef struct DirectWriter DirectWriter;
+
 extern const char *ledger_direct_refusal(void);
-extern Datum ledger_write_deduction(const DeductionWrite *d);
+extern DirectWriter *ledger_direct_begin(void);
+extern Datum ledger_write_deduction(DirectWriter *w, const DeductionWrite *d);
 extern void ledger_lock_for_spend(void);
 
 /* jsonb_push.c: building jsonb values in C (pushJsonbValue). */

@@ -510,20 +510,48 @@ push_batches(JsonbParseState **state, const DeductionWrite *d)
 	return pushJsonbValue(state, WJB_END_ARRAY, NULL);
 }
 
+/* The three tables opened for one deduction (ledger_direct_begin). */
+struct DirectWriter
+{
+	EState	   *estate;
+	DirectRel	rels[NUM_DIRECT_TABLES];
+};
+
+/*
+ * ledger_direct_begin
+ *	  Opens the three tables and the indexes a deduction inserts into, for
+ *	  ledger_write_deduction. Called before the owner lock (the caller holds
+ *	  the tables' locks from ledger_lock_for_spend and checked
+ *	  ledger_direct_refusal()), so that one user's spends, which queue on
+ *	  that lock, do not also queue on this set-up.
+ */
+DirectWriter *
+ledger_direct_begin(void)
+{
+	DirectWriter *w = palloc(sizeof(DirectWriter));
+	int			t;
+
+	w->estate = CreateExecutorState();
+	for (t = 0; t < NUM_DIRECT_TABLES; t++)
+		direct_open(&w->rels[t], (DirectTable) t);
+	return w;
+}
+
 /*
  * ledger_write_deduction
- *	  Writes deduction d directly (the caller checked ledger_direct_refusal()
- *	  and holds the owner lock): the batch updates first, then the deduction
- *	  row and one 'deduct' ledger entry per batch. Returns the deduction JSON
- *	  {"deduction_id", "cost", "batches"}, as the statement path does.
+ *	  Writes deduction d directly through writer w (the caller holds the
+ *	  owner lock): the batch updates first, then the deduction row and one
+ *	  'deduct' ledger entry per batch; closes the tables. Returns the
+ *	  deduction JSON {"deduction_id", "cost", "batches"}, as the statement
+ *	  path does.
  */
 Datum
-ledger_write_deduction(const DeductionWrite *d)
+ledger_write_deduction(DirectWriter *w, const DeductionWrite *d)
 {
-	EState	   *estate = CreateExecutorState();
-	DirectRel	batches;
-	DirectRel	deductions;
-	DirectRel	ledger;
+	EState	   *estate = w->estate;
+	DirectRel  *batches = &w->rels[DT_BATCHES];
+	DirectRel  *deductions = &w->rels[DT_DEDUCTIONS];
+	DirectRel  *ledger = &w->rels[DT_LEDGER];
 	Datum		deduction_id = time_ordered_uuid();
 	Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	JsonbParseState *state = NULL;
@@ -532,16 +560,15 @@ ledger_write_deduction(const DeductionWrite *d)
 	bool		nulls[MAX_DIRECT_COLUMNS];
 	int			i;
 
+	/* Now, not at ledger_direct_begin: a plan allowance created since is written by a later command. */
 	estate->es_output_cid = GetCurrentCommandId(true);
 
-	direct_open(&batches, DT_BATCHES);
 	for (i = 0; i < d->nbatches; i++)
-		direct_take(&batches, estate, d->batch_rows[i], DatumGetInt64(d->amounts[i]));
-	direct_close(&batches);
+		direct_take(batches, estate, d->batch_rows[i], DatumGetInt64(d->amounts[i]));
+	direct_close(batches);
 
 	batches_json = JsonbPGetDatum(JsonbValueToJsonb(push_batches(&state, d)));
 
-	direct_open(&deductions, DT_DEDUCTIONS);
 	memset(nulls, false, sizeof(nulls));
 	values[D_ID] = deduction_id;
 	values[D_USER] = d->user_id;
@@ -562,10 +589,9 @@ ledger_write_deduction(const DeductionWrite *d)
 	nulls[D_REFUNDED_AT] = true;
 	values[D_CREATED_AT] = now;
 	values[D_UPDATED_AT] = now;
-	direct_insert(&deductions, estate, values, nulls);
-	direct_close(&deductions);
+	direct_insert(deductions, estate, values, nulls);
+	direct_close(deductions);
 
-	direct_open(&ledger, DT_LEDGER);
 	memset(nulls, false, sizeof(nulls));
 	values[L_USER] = d->user_id;
 	nulls[L_USER] = d->user_id == (Datum) 0;
@@ -583,11 +609,12 @@ ledger_write_deduction(const DeductionWrite *d)
 		values[L_ID] = time_ordered_uuid();
 		values[L_BATCH] = d->batch_ids[i];
 		values[L_AMOUNT] = Int64GetDatum(-DatumGetInt64(d->amounts[i]));
-		direct_insert(&ledger, estate, values, nulls);
+		direct_insert(ledger, estate, values, nulls);
 	}
-	direct_close(&ledger);
+	direct_close(ledger);
 
 	FreeExecutorState(estate);
+	pfree(w);
 	/* Later statements and scans of this transaction see the rows. */
 	CommandCounterIncrement();
 
