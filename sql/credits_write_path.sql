@@ -52,6 +52,15 @@ BEGIN
 END
 $$;
 SELECT pg_temp.bal('00000000-0000-0000-0000-0000000000c1');
+-- 800 ids, their random bits drawn from a 512-byte pool refilled every 51 ids: all version 7 with
+-- the RFC variant, and no two share their 74 random bits.
+SELECT count(*) AS ids, count(*) FILTER (WHERE substr(id::text, 15, 1) = '7'
+                                          AND substr(id::text, 20, 1) IN ('8', '9', 'a', 'b')) AS v7_variant_ok,
+       count(DISTINCT substr(replace(id::text, '-', ''), 14)) AS distinct_random_parts
+  FROM (SELECT id FROM innotrue.credit_deductions WHERE user_id = '00000000-0000-0000-0000-0000000000c1'
+        UNION ALL
+        SELECT id FROM innotrue.credit_ledger WHERE user_id = '00000000-0000-0000-0000-0000000000c1'
+                                               AND entry_type = 'deduct') AS x;
 SELECT c.relname AS index_checked, bt_index_check(c.oid, true) AS heap_all_indexed
   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
  WHERE i.indrelid IN ('innotrue.credit_batches'::regclass, 'innotrue.credit_ledger'::regclass,
