@@ -17,8 +17,8 @@
  *	  the owner's credit lock, which the owner's deletion must take too
  *	  (credits.c, lock_owner; trigger credit_owner_wait_for_spends), each
  *	  batch is locked by its update, and a credit service cannot be deleted
- *	  while a spend that names it is in flight (the spend takes the ledger's
- *	  ROW EXCLUSIVE lock before it reads the service; the service's delete
+ *	  while a spend that names it is in flight (the spend takes the
+ *	  deductions' ROW EXCLUSIVE lock before it reads the service; its delete
  *	  trigger waits for it);
  *	- the triggers that fire on these writes are the extension's own, and
  *	  their effect is done here (ledger owner copied from the batch,

@@ -112,9 +112,9 @@ REVOKE ALL ON innotrue.credit_batches, innotrue.credit_ledger, innotrue.credit_d
               innotrue.credit_holds, innotrue.credit_idempotency_keys, innotrue.credit_ai_usage FROM PUBLIC;
 
 -- The direct write path of a deduction (src/ledger_write.c) names a credit service in rows it
--- writes without a foreign-key query. A spend takes the ROW EXCLUSIVE locks of the deduction and
--- ledger tables before it reads the service; deleting a service, or changing its id, first waits
--- here for every such transaction, so the foreign keys then see their rows.
+-- writes without a foreign-key query (the deduction's credit_service_id). A spend takes the ROW
+-- EXCLUSIVE lock of credit_deductions before it reads the service; deleting a service, or changing
+-- its id, first waits here for every such transaction, so the foreign key then sees their rows.
 CREATE FUNCTION innotrue.wait_for_credit_spends()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -122,12 +122,12 @@ VOLATILE PARALLEL UNSAFE SECURITY DEFINER
 SET search_path = pg_catalog, innotrue, pg_temp
 AS $$
 BEGIN
-    LOCK TABLE innotrue.credit_deductions, innotrue.credit_ledger IN SHARE MODE;
+    LOCK TABLE innotrue.credit_deductions IN SHARE MODE;
     RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION innotrue.wait_for_credit_spends() IS
-    'BEFORE DELETE / UPDATE OF id statement trigger of credit_services: locks credit_deductions and credit_ledger IN SHARE MODE, waiting for every spend in flight (they hold ROW EXCLUSIVE from before they read the service) so the foreign keys see their rows. SECURITY DEFINER: the admin deleting a service need not be able to lock the ledger.';
+    'BEFORE DELETE / UPDATE OF id statement trigger of credit_services: locks credit_deductions IN SHARE MODE, waiting for every spend in flight (they hold ROW EXCLUSIVE from before they read the service) so the foreign key sees their rows. SECURITY DEFINER: the admin deleting a service need not be able to lock the deductions.';
 
 CREATE TRIGGER credit_services_wait_for_spends
     BEFORE DELETE OR UPDATE OF id ON innotrue.credit_services
