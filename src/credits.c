@@ -1669,10 +1669,12 @@ write_deduction_statement(const DeductionWrite *d)
 
 /*
  * spend
- *	  The core of every spend: locks the owner's spendable batches (valid
- *	  after valid_after), plans the charge all or nothing, counts AI spends,
- *	  writes the deduction (or hold) and its ledger entries and notifies on a
- *	  low-balance crossing. Returns the deduction JSON, or the hold id as a
+ *	  The core of every spend: takes the owner's credit lock, reads the
+ *	  owner's spendable batches (valid after valid_after), plans the charge
+ *	  all or nothing, counts AI spends, writes the deduction (directly when
+ *	  ledger_direct_refusal() allows, its tables opened before the owner
+ *	  lock; else by statement) or the hold with its ledger entries, and
+ *	  notifies on a low-balance crossing. Returns the deduction JSON, or the hold id as a
  *	  uuid Datum when hold_expires is given (non-zero).
  */
 static Datum
