@@ -15,11 +15,15 @@ OBJS        = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
-# The install script is generated from the schema sources, numbered in the configuration
-# guide's layer order; upgrade scripts are kept as written.
-SCHEMA_SOURCES = $(sort $(wildcard src/schema/*.sql))
-DATA_built  = $(EXTENSION)--$(EXTVERSION).sql
-DATA        = $(wildcard src/upgrade/$(EXTENSION)--*--*.sql)
+# Releases and upgrades (docs/operations.md): the install script of the first release, 0.1.0, is
+# generated from the schema sources (numbered in the configuration guide's layer order) and frozen
+# since; every later version is an upgrade step generated from the numbered sources in
+# src/upgrade/A--B/. CREATE EXTENSION runs the base script and then the chain of steps, so a fresh
+# install and an upgraded one run the same SQL.
+BASE_VERSION    = 0.1.0
+SCHEMA_SOURCES  = $(sort $(wildcard src/schema/*.sql))
+UPGRADE_STEPS   = $(patsubst src/upgrade/%/,$(EXTENSION)--%.sql,$(sort $(dir $(wildcard src/upgrade/*--*/*.sql))))
+DATA_built  = $(EXTENSION)--$(BASE_VERSION).sql $(UPGRADE_STEPS)
 
 REGRESS      = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
@@ -32,8 +36,12 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-$(EXTENSION)--$(EXTVERSION).sql: $(SCHEMA_SOURCES) $(EXTENSION).control
+$(EXTENSION)--$(BASE_VERSION).sql: $(SCHEMA_SOURCES)
 	cat $(SCHEMA_SOURCES) > $@
+
+.SECONDEXPANSION:
+$(UPGRADE_STEPS): $(EXTENSION)--%.sql: $$(sort $$(wildcard src/upgrade/%/*.sql))
+	cat $^ > $@
 
 .PHONY: prove
 prove:

@@ -1,7 +1,7 @@
 # Shared by scripts/demo and scripts/test: Debian packages and a throwaway PostgreSQL cluster.
 # Sourced, not run. Needs root (apt-get, and runuser to start the server as the postgres user).
 
-PG_MAJOR=15
+PG_MAJOR=${PG_MAJOR:-15}
 PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
 PACKAGES="make gcc postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap
           libtap-parser-sourcehandler-pgtap-perl libipc-run-perl"
@@ -30,7 +30,24 @@ ensure_packages() {
     export PATH="$PGBIN:$PATH"
 }
 
-# Builds and installs the extension into the system PostgreSQL.
+# Makes a private copy of the installed PostgreSQL under directory $1 and points PGBIN at it, so
+# that build_and_install writes there and nothing another checkout installs into the system
+# PostgreSQL changes what this run tests or measures. PostgreSQL finds its lib and share
+# directories relative to its binaries, so the copy is a complete installation; the headers are
+# linked, not copied.
+use_private_install() {
+    PG_ROOT=$1
+    local d
+    chmod 755 "$PG_ROOT"    # the server runs as the postgres user
+    mkdir -p "$PG_ROOT/usr/lib/postgresql" "$PG_ROOT/usr/share/postgresql" "$PG_ROOT/usr/include/postgresql"
+    cp -a "/usr/lib/postgresql/$PG_MAJOR" "$PG_ROOT/usr/lib/postgresql/"
+    cp -a "/usr/share/postgresql/$PG_MAJOR" "$PG_ROOT/usr/share/postgresql/"
+    for d in /usr/include/postgresql/*; do ln -sfn "$d" "$PG_ROOT/usr/include/postgresql/"; done
+    PGBIN=$PG_ROOT/usr/lib/postgresql/$PG_MAJOR/bin
+    export PATH="$PGBIN:$PATH"
+}
+
+# Builds and installs the extension into the PostgreSQL that $PGBIN belongs to.
 build_and_install() {
     say "building and installing innotrue"
     make -s PG_CONFIG="$PGBIN/pg_config" >/dev/null
@@ -64,4 +81,5 @@ stop_cluster() {
         rm -rf "$CLUSTER_DIR"
     fi
     CLUSTER_DIR=
+    if [ -n "${PG_ROOT:-}" ]; then rm -rf "$PG_ROOT"; PG_ROOT=; fi
 }
