@@ -83,5 +83,7 @@ struct JsonbParseState;
 extern void jsonb_push_key(struct JsonbParseState **st, const char *key);
 extern void jsonb_push_string(struct JsonbParseState **st, const char *val);
 extern void jsonb_push_int(struct JsonbParseState **st, int64 val);
+extern void jsonb_push_bool(struct JsonbParseState **st, bool val);
+extern void jsonb_push_null(struct JsonbParseState **st);
 
 #endif							/* INNOTRUE_H */
