@@ -159,6 +159,8 @@ SELECT pg_temp.use('session_group');
 INSERT INTO innotrue.credit_services (key, name, category, credit_cost, feature_id)
 SELECT 'uf_group_2', 'Group session 2', 'sessions', 4, id FROM innotrue.features WHERE key = 'session_group';
 SELECT pg_temp.err($$SELECT pg_temp.use('session_group')$$);
+-- explain_entitlement still explains: the next use is refused, with the problem named.
+SELECT innotrue.explain_entitlement('00000000-0000-0000-0000-0000000000c1', 'session_group') -> 'next_use' AS next_use;
 UPDATE innotrue.credit_services SET is_active = false WHERE key = 'uf_group_2';
 SELECT pg_temp.use('session_group');
 

@@ -2518,13 +2518,14 @@ innotrue_sponsor_enrollment(PG_FUNCTION_ARGS)
  *	  one active service linked to the feature and to no track (a
  *	  track-specific service is offered to members, not charged for every
  *	  use). Returns false when there is none; sets *service_key and the
- *	  user's unit price (track prices apply). Two such services are an
- *	  error: the price of a use would be ambiguous. Takes no lock: the
- *	  spend prices the service again under its own.
+ *	  user's unit price (track prices apply). Two such services make the
+ *	  price of a use ambiguous: an error, or, when ambiguous is given, false
+ *	  with *ambiguous set (for a caller that explains rather than charges).
+ *	  Takes no lock: the spend prices the service again under its own.
  */
 bool
 credit_feature_service(Datum feature_id, const char *feature_key, Datum user_id,
-					   char **service_key, int64 *price)
+					   char **service_key, int64 *price, bool *ambiguous)
 {
 	RelScan		rs;
 	bool		isnull;
@@ -2541,6 +2542,12 @@ credit_feature_service(Datum feature_id, const char *feature_key, Datum user_id,
 		if (!isnull || !DatumGetBool(rel_get(&rs, 2, &isnull)))
 			continue;
 		key = TextDatumGetCString(rel_get(&rs, 1, &isnull));
+		if (found != NULL && ambiguous != NULL)
+		{
+			*ambiguous = true;
+			rel_end(&rs);
+			return false;
+		}
 		if (found != NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),

@@ -72,6 +72,7 @@ typedef struct UsePlan
 	int32		included;		/* uses counted against the limit, no credits */
 	int32		charged;		/* uses paid with credits */
 	bool		has_service;
+	bool		ambiguous;		/* two services (only when planned for a quote) */
 	char	   *service_key;	/* when has_service */
 	int64		unit_price;		/* when has_service: the user's price of one use */
 } UsePlan;
@@ -90,8 +91,9 @@ typedef struct UsePlan
 static void
 split_use(UsePlan *plan)
 {
+	/* An ambiguous service (a quote's) splits like a service: the use is refused, but says how. */
 	if (plan->grant.unlimited)
-		plan->included = plan->has_service ? 0 : plan->quantity;
+		plan->included = plan->has_service || plan->ambiguous ? 0 : plan->quantity;
 	else
 		plan->included = Min(plan->quantity, Max(plan->grant.limit - plan->used, 0));
 	plan->charged = plan->quantity - plan->included;
@@ -104,7 +106,7 @@ split_use(UsePlan *plan)
  *	  statement sees. Returns whether the feature is granted. Changes nothing.
  */
 static bool
-plan_use(UsePlan *plan, Datum user_id, text *feature_key, int32 quantity, TimestampTz at)
+plan_use(UsePlan *plan, Datum user_id, text *feature_key, int32 quantity, TimestampTz at, bool quote)
 {
 	bool		active;
 
@@ -121,7 +123,8 @@ plan_use(UsePlan *plan, Datum user_id, text *feature_key, int32 quantity, Timest
 	if (!plan->grant.granted)
 		return false;
 	plan->has_service = credit_feature_service(plan->feature_id, plan->feature_key, user_id,
-											   &plan->service_key, &plan->unit_price);
+											   &plan->service_key, &plan->unit_price,
+											   quote ? &plan->ambiguous : NULL);
 	plan->period_start = entitlement_usage_period(at);
 	plan->used = entitlement_usage(user_id, plan->feature_id, plan->period_start, false);
 	split_use(plan);
@@ -330,7 +333,7 @@ use_feature(Datum user_id, text *feature_key, int32 quantity, text *key, text *r
 			return result;
 		}
 	}
-	if (!plan_use(&plan, user_id, feature_key, quantity, GetCurrentTransactionStartTimestamp()))
+	if (!plan_use(&plan, user_id, feature_key, quantity, GetCurrentTransactionStartTimestamp(), false))
 		refuse_ungranted(&plan, user_id);
 	refuse_uncharged(&plan);
 	count_included(&plan, user_id);
@@ -415,7 +418,8 @@ innotrue_feature_use_quote(PG_FUNCTION_ARGS)
 	int32		quantity = PG_GETARG_INT32(2);
 	TimestampTz at = PG_GETARG_TIMESTAMPTZ(3);
 	UsePlan		plan;
-	bool		granted = plan_use(&plan, user_id, feature_key, quantity, at);
+	bool		granted = plan_use(&plan, user_id, feature_key, quantity, at, true);
+	bool		refused;
 	JsonbParseState *st = NULL;
 
 	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
@@ -433,15 +437,19 @@ innotrue_feature_use_quote(PG_FUNCTION_ARGS)
 		jsonb_push_int(&st, plan.unit_price);
 	else
 		jsonb_push_null(&st);
+	/* Refused: uses to charge and no service, or (whatever the split) two services. */
+	refused = (plan.charged > 0 && !plan.has_service) || plan.ambiguous;
 	jsonb_push_key(&st, "cost");
-	if (plan.charged > 0 && !plan.has_service)
-		jsonb_push_null(&st);	/* refused: the limit would be exceeded */
+	if (refused)
+		jsonb_push_null(&st);
 	else
 		jsonb_push_int(&st, plan.unit_price * plan.charged);
 	jsonb_push_key(&st, "refused");
-	jsonb_push_bool(&st, plan.charged > 0 && !plan.has_service);
+	jsonb_push_bool(&st, refused);
+	if (plan.ambiguous)
+		push_key_string(&st, "problem", "the feature has more than one active credit service");
 	jsonb_push_key(&st, "included_remaining");
-	if (plan.grant.unlimited && !plan.has_service)
+	if (plan.grant.unlimited && !plan.has_service && !plan.ambiguous)
 		jsonb_push_null(&st);	/* every use included */
 	else if (plan.grant.unlimited)
 		jsonb_push_int(&st, 0);	/* every use charged */

@@ -33,7 +33,7 @@ RETURNS jsonb
 LANGUAGE C STABLE PARALLEL RESTRICTED STRICT
 AS 'MODULE_PATHNAME', 'innotrue_feature_use_quote';
 COMMENT ON FUNCTION innotrue.feature_use_quote(uuid, text, integer, timestamptz) IS
-    'What use_feature would do for quantity uses as of at, changing nothing: {feature_key, granted} and, when granted, {quantity, included, charged, service_key, unit_cost (the user''s price, track prices applied), cost, refused (uses to charge but no service), included_remaining (NULL = every use included)}. Errors: quantity <= 0 22023, unknown feature 42704, two credit services 55000.';
+    'What use_feature would do for quantity uses as of at, changing nothing: {feature_key, granted} and, when granted, {quantity, included, charged, service_key, unit_cost (the user''s price, track prices applied), cost, refused (uses to charge but no service, or two services: then also problem), included_remaining (NULL = every use included)}. Errors: quantity <= 0 22023, unknown feature 42704.';
 
 REVOKE ALL ON FUNCTION innotrue.use_feature(uuid, text, integer, text, text),
                        innotrue.my_use_feature(text, integer, text, text),
