@@ -1819,16 +1819,6 @@ service_request(text *service_key, int32 quantity, Datum reference, const char *
 	return jsonb_from_cstring(buf.data);
 }
 
-/* require_arg: raises null_value_not_allowed for a NULL required argument. */
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *name)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", name)));
-}
-
 /* check_reference: a reference must be a JSON object (it is stored in object-only columns). */
 static Datum
 check_reference(FunctionCallInfo fcinfo, int n)
@@ -1881,9 +1871,9 @@ innotrue_deduct_credits(PG_FUNCTION_ARGS)
 	Datum		result;
 	int64		allowance;
 
-	require_arg(fcinfo, 0, "user_id");
-	require_arg(fcinfo, 1, "service_key");
-	require_arg(fcinfo, 2, "quantity");
+	innotrue_require_arg(fcinfo, 0, "user_id");
+	innotrue_require_arg(fcinfo, 1, "service_key");
+	innotrue_require_arg(fcinfo, 2, "quantity");
 	user_id = PG_GETARG_DATUM(0);
 	service_key = PG_GETARG_TEXT_PP(1);
 	reference = check_reference(fcinfo, 4);
@@ -1938,10 +1928,10 @@ innotrue_reserve_credits(PG_FUNCTION_ARGS)
 	int64		allowance;
 	AiDebts		debts = {0};
 
-	require_arg(fcinfo, 0, "user_id");
-	require_arg(fcinfo, 1, "service_key");
-	require_arg(fcinfo, 2, "quantity");
-	require_arg(fcinfo, 3, "hold_timeout");
+	innotrue_require_arg(fcinfo, 0, "user_id");
+	innotrue_require_arg(fcinfo, 1, "service_key");
+	innotrue_require_arg(fcinfo, 2, "quantity");
+	innotrue_require_arg(fcinfo, 3, "hold_timeout");
 	user_id = PG_GETARG_DATUM(0);
 	service_key = PG_GETARG_TEXT_PP(1);
 	timeout = PG_GETARG_INTERVAL_P(3);
@@ -2246,9 +2236,9 @@ innotrue_grant_credits(PG_FUNCTION_ARGS)
 	char	   *source;
 	Datum		batch_id;
 
-	require_arg(fcinfo, 0, "owner");
-	require_arg(fcinfo, 1, "amount");
-	require_arg(fcinfo, 2, "source");
+	innotrue_require_arg(fcinfo, 0, "owner");
+	innotrue_require_arg(fcinfo, 1, "amount");
+	innotrue_require_arg(fcinfo, 2, "source");
 	amount = PG_GETARG_INT64(1);
 	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (amount <= 0)
@@ -2455,8 +2445,8 @@ innotrue_enroll_in_program(PG_FUNCTION_ARGS)
 	Datum		id;
 	AiDebts		debts = {0};
 
-	require_arg(fcinfo, 0, "user_id");
-	require_arg(fcinfo, 1, "program_id");
+	innotrue_require_arg(fcinfo, 0, "user_id");
+	innotrue_require_arg(fcinfo, 1, "program_id");
 	SPI_connect();
 	load_settings(&s);
 	payer = prepare_user(PG_GETARG_DATUM(0), user_allowance(PG_GETARG_DATUM(0)), &debts);
@@ -2481,9 +2471,9 @@ innotrue_sponsor_enrollment(PG_FUNCTION_ARGS)
 	Datum		id;
 	AiDebts		debts = {0};
 
-	require_arg(fcinfo, 0, "organization_id");
-	require_arg(fcinfo, 1, "user_id");
-	require_arg(fcinfo, 2, "program_id");
+	innotrue_require_arg(fcinfo, 0, "organization_id");
+	innotrue_require_arg(fcinfo, 1, "user_id");
+	innotrue_require_arg(fcinfo, 2, "program_id");
 	SPI_connect();
 	load_settings(&s);
 	user_allowance(PG_GETARG_DATUM(1));
@@ -2517,11 +2507,12 @@ innotrue_sponsor_enrollment(PG_FUNCTION_ARGS)
  *	  The credit service through which uses of a feature are charged: the
  *	  one active service linked to the feature and to no track (a
  *	  track-specific service is offered to members, not charged for every
- *	  use). Returns false when there is none; sets *service_key and the
- *	  user's unit price (track prices apply). Two such services make the
- *	  price of a use ambiguous: an error, or, when ambiguous is given, false
- *	  with *ambiguous set (for a caller that explains rather than charges).
- *	  Takes no lock: the spend prices the service again under its own.
+ *	  use). Returns false when there is none; sets *service_key and, when
+ *	  price is given, the user's unit price (track prices apply). Two such
+ *	  services make the price of a use ambiguous: an error, or, when
+ *	  ambiguous is given, false with *ambiguous set (for a caller that
+ *	  explains rather than charges). Takes no lock: the spend prices the
+ *	  service again under its own.
  */
 bool
 credit_feature_service(Datum feature_id, const char *feature_key, Datum user_id,
@@ -2563,7 +2554,8 @@ credit_feature_service(Datum feature_id, const char *feature_key, Datum user_id,
 	if (!row->found || !row->active)
 		return false;
 	*service_key = found;
-	*price = unit_price(row, user_id);
+	if (price != NULL)
+		*price = unit_price(row, user_id);
 	return true;
 }
 

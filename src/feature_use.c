@@ -122,8 +122,9 @@ plan_use(UsePlan *plan, Datum user_id, text *feature_key, int32 quantity, Timest
 	entitlement_grant(user_id, plan->feature_id, active, at, &plan->grant);
 	if (!plan->grant.granted)
 		return false;
+	/* The spend prices the charge itself: only a quote needs the unit price here. */
 	plan->has_service = credit_feature_service(plan->feature_id, plan->feature_key, user_id,
-											   &plan->service_key, &plan->unit_price,
+											   &plan->service_key, quote ? &plan->unit_price : NULL,
 											   quote ? &plan->ambiguous : NULL);
 	plan->period_start = entitlement_usage_period(at);
 	plan->used = entitlement_usage(user_id, plan->feature_id, plan->period_start, false);
@@ -348,16 +349,6 @@ use_feature(Datum user_id, text *feature_key, int32 quantity, text *key, text *r
 	return result;
 }
 
-/* require_arg: raises null_value_not_allowed for a NULL required argument. */
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *name)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", name)));
-}
-
 /* optional_text: argument n as text, or NULL. */
 static text *
 optional_text(FunctionCallInfo fcinfo, int n)
@@ -373,9 +364,9 @@ optional_text(FunctionCallInfo fcinfo, int n)
 Datum
 innotrue_use_feature(PG_FUNCTION_ARGS)
 {
-	require_arg(fcinfo, 0, "user_id");
-	require_arg(fcinfo, 1, "feature_key");
-	require_arg(fcinfo, 2, "quantity");
+	innotrue_require_arg(fcinfo, 0, "user_id");
+	innotrue_require_arg(fcinfo, 1, "feature_key");
+	innotrue_require_arg(fcinfo, 2, "quantity");
 	PG_RETURN_DATUM(use_feature(PG_GETARG_DATUM(0), PG_GETARG_TEXT_PP(1), PG_GETARG_INT32(2),
 								optional_text(fcinfo, 3), optional_text(fcinfo, 4)));
 }
@@ -397,8 +388,8 @@ innotrue_my_use_feature(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("using a feature requires a signed-in user"),
 				 errhint("innotrue.current_user_id() is NULL for this session.")));
-	require_arg(fcinfo, 0, "feature_key");
-	require_arg(fcinfo, 1, "quantity");
+	innotrue_require_arg(fcinfo, 0, "feature_key");
+	innotrue_require_arg(fcinfo, 1, "quantity");
 	PG_RETURN_DATUM(use_feature(user_id, PG_GETARG_TEXT_PP(0), PG_GETARG_INT32(1),
 								optional_text(fcinfo, 2), optional_text(fcinfo, 3)));
 }

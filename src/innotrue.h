@@ -22,6 +22,9 @@
 extern char *innotrue_user_id_setting;
 extern int	innotrue_entitlement_cache_size;
 
+/* innotrue.c: null_value_not_allowed for a NULL required argument (functions with optional ones). */
+extern void innotrue_require_arg(FunctionCallInfo fcinfo, int n, const char *name);
+
 /* catalog.c: the extension's relations by name, and the generation that
  * tells a per-backend OID cache it must resolve its names again. */
 extern Oid	innotrue_relation_oid(const char *relname);
