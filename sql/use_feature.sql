@@ -121,7 +121,8 @@ SELECT pg_temp.use('session_coaching', 2) AS both_included;
 
 -- Idempotency: a retry returns the first answer and neither counts nor charges again; another
 -- request under the key (feature, quantity or reference) is refused; keys are per operation.
-SELECT pg_temp.lbl(innotrue.grant_credits('00000000-0000-0000-0000-0000000000c1', 50, 'grant', NULL, 'c1_gift'));
+-- (expiring, so it is spent before c1_buy: batches without expiry created together tie.)
+SELECT pg_temp.lbl(innotrue.grant_credits('00000000-0000-0000-0000-0000000000c1', 50, 'grant', now() + interval '400 days', 'c1_gift'));
 SELECT pg_temp.state('session_group') AS before;
 SELECT innotrue.use_feature('00000000-0000-0000-0000-0000000000c1', 'session_group', 2, 'book-1', 'booking 1') AS first \gset
 SELECT pg_temp.state('session_group') AS after_first;
