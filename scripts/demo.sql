@@ -50,6 +50,16 @@ SELECT s->>'source' AS source, s->>'via_key' AS via, s->>'limit' AS "limit", (s-
   FROM jsonb_array_elements(innotrue.explain_entitlement('ai_coach')->'sources') s;
 
 \echo
+\echo '=== 1b. Bob books coaching sessions: the plan includes 3 a month, the rest cost credits (innotrue.use_feature) ==='
+SELECT r->>'included' AS included, r->>'charged' AS charged, r->>'cost' AS credits, r->>'remaining' AS still_included
+  FROM (VALUES (1, 2, 'booking-1'), (2, 2, 'booking-2'), (3, 2, 'booking-2')) AS v (n, sessions, booking),
+       LATERAL innotrue.use_feature(:'bob', 'session_coaching', v.sessions, v.booking) AS r
+ ORDER BY v.n;
+\echo 'The third line repeats booking-2 (same idempotency key): the first answer, nothing counted or charged again.'
+SELECT (innotrue.credit_balance(:'bob')).available AS bob_credits,
+       innotrue.explain_entitlement(:'bob', 'session_coaching')->'next_use'->>'cost' AS next_session_costs;
+
+\echo
 \echo '=== 2. Browse programs and enroll (innotrue.enroll_in_program) ==='
 SELECT pr.slug, t.key AS track, pr.min_plan_tier, pr.credit_cost, dp.key AS default_program_plan,
        (SELECT count(*) FROM innotrue.program_modules m WHERE m.program_id = pr.id AND m.is_active) AS modules,

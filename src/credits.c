@@ -58,6 +58,7 @@
 #include "utils/uuid.h"
 
 #include "innotrue.h"
+#include "credits.h"
 
 PG_FUNCTION_INFO_V1(innotrue_grant_credits);
 PG_FUNCTION_INFO_V1(innotrue_deduct_credits);
@@ -426,6 +427,7 @@ typedef enum CreditRel
 	REL_OPEN_HOLDS,
 	REL_USER_BATCHES,
 	REL_ORG_BATCHES,
+	REL_FEATURE_SERVICES,
 	NUM_CREDIT_RELS
 } CreditRel;
 
@@ -456,6 +458,7 @@ static const CreditRelSpec rel_specs[NUM_CREDIT_RELS] = {
 	{"user_id", "id", "source", "remaining", "expires_at", "created_at", "period_start"}},
 	{"credit_batches", "credit_batches_organization_id_idx", 1,
 	{"organization_id", "id", "source", "remaining", "expires_at", "created_at", "period_start"}},
+	{"credit_services", "credit_services_feature_id_idx", 1, {"feature_id", "key", "is_active", "track_id"}},
 };
 
 typedef struct CreditRelCache
@@ -973,6 +976,15 @@ service_row(const char *key, KeptService *scratch)
 	return row;
 }
 
+/* unit_price: the lowest of a service's standard price and the user's track prices. */
+static int64
+unit_price(const KeptService *row, Datum user_id)
+{
+	if (!row->has_track_prices)
+		return row->unit;
+	return Min(row->unit, track_price(UUIDPGetDatum(&row->id), user_id, row->unit));
+}
+
 /*
  * service_charge
  *	  Prices quantity units of a credit service for a user: the lowest of the
@@ -1010,10 +1022,7 @@ service_charge(text *service_key, Datum user_id, int32 quantity)
 	c.is_ai = row->is_ai;
 	c.has_service = true;
 	c.quantity = quantity;
-	c.cost = row->unit;
-	if (row->has_track_prices)
-		c.cost = Min(c.cost, track_price(c.service_id, user_id, c.cost));
-	c.cost *= quantity;
+	c.cost = unit_price(row, user_id) * quantity;
 	return c;
 }
 
@@ -1604,6 +1613,12 @@ idem_claim(const char *operation, Datum owner_id, text *key, Datum request)
 	run_query(&q_idem_lookup, args, NULL);
 	if (SPI_processed == 0)
 		elog(ERROR, "innotrue credits: idempotency key vanished");
+	if (!DatumGetBool(col_notnull(0, 1)) && strcmp(operation, "use_feature") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNIQUE_VIOLATION),
+				 errmsg("idempotency key %s was already used for another request", text_to_cstring(key)),
+				 errdetail("A use_feature call with this key and a different feature, quantity or reference exists."),
+				 errhint("Use a new key for a new request.")));
 	if (!DatumGetBool(col_notnull(0, 1)))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNIQUE_VIOLATION),
@@ -1804,16 +1819,6 @@ service_request(text *service_key, int32 quantity, Datum reference, const char *
 	return jsonb_from_cstring(buf.data);
 }
 
-/* require_arg: raises null_value_not_allowed for a NULL required argument. */
-static void
-require_arg(FunctionCallInfo fcinfo, int n, const char *name)
-{
-	if (PG_ARGISNULL(n))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", name)));
-}
-
 /* check_reference: a reference must be a JSON object (it is stored in object-only columns). */
 static Datum
 check_reference(FunctionCallInfo fcinfo, int n)
@@ -1831,6 +1836,24 @@ check_reference(FunctionCallInfo fcinfo, int n)
 }
 
 /*
+ * deduct_service
+ *	  The spend of deduct_credits once its user is known (allowance from
+ *	  user_allowance) and its key claimed: returns the user's expired holds,
+ *	  prices the service and spends it all or nothing. Returns the deduction
+ *	  JSON.
+ */
+static Datum
+deduct_service(Datum user_id, int64 allowance, const CreditSettings *s, text *service_key,
+			   int32 quantity, Datum reference)
+{
+	AiDebts		debts = {0};
+	CreditOwner owner = prepare_user(user_id, allowance, &debts);
+	CreditCharge c = service_charge(service_key, user_id, quantity);
+
+	return spend(owner, s, &c, "service", reference, 0, text_to_cstring(service_key), &debts);
+}
+
+/*
  * innotrue_deduct_credits
  *	  deduct_credits(user_id, service_key, quantity, idempotency_key, reference)
  *	  -> jsonb: spends the service's price from the user's credits, all or
@@ -1845,15 +1868,12 @@ innotrue_deduct_credits(PG_FUNCTION_ARGS)
 	Datum		reference;
 	Datum		request = (Datum) 0;
 	CreditSettings s;
-	CreditCharge c;
-	CreditOwner owner;
 	Datum		result;
 	int64		allowance;
-	AiDebts		debts = {0};
 
-	require_arg(fcinfo, 0, "user_id");
-	require_arg(fcinfo, 1, "service_key");
-	require_arg(fcinfo, 2, "quantity");
+	innotrue_require_arg(fcinfo, 0, "user_id");
+	innotrue_require_arg(fcinfo, 1, "service_key");
+	innotrue_require_arg(fcinfo, 2, "quantity");
 	user_id = PG_GETARG_DATUM(0);
 	service_key = PG_GETARG_TEXT_PP(1);
 	reference = check_reference(fcinfo, 4);
@@ -1876,9 +1896,7 @@ innotrue_deduct_credits(PG_FUNCTION_ARGS)
 			PG_RETURN_DATUM(result);
 		}
 	}
-	owner = prepare_user(user_id, allowance, &debts);
-	c = service_charge(service_key, user_id, PG_GETARG_INT32(2));
-	result = spend(owner, &s, &c, "service", reference, 0, text_to_cstring(service_key), &debts);
+	result = deduct_service(user_id, allowance, &s, service_key, PG_GETARG_INT32(2), reference);
 	if (key != NULL)
 		idem_store("deduct", user_id, key, result);
 	result = SPI_datumTransfer(result, false, -1);
@@ -1910,10 +1928,10 @@ innotrue_reserve_credits(PG_FUNCTION_ARGS)
 	int64		allowance;
 	AiDebts		debts = {0};
 
-	require_arg(fcinfo, 0, "user_id");
-	require_arg(fcinfo, 1, "service_key");
-	require_arg(fcinfo, 2, "quantity");
-	require_arg(fcinfo, 3, "hold_timeout");
+	innotrue_require_arg(fcinfo, 0, "user_id");
+	innotrue_require_arg(fcinfo, 1, "service_key");
+	innotrue_require_arg(fcinfo, 2, "quantity");
+	innotrue_require_arg(fcinfo, 3, "hold_timeout");
 	user_id = PG_GETARG_DATUM(0);
 	service_key = PG_GETARG_TEXT_PP(1);
 	timeout = PG_GETARG_INTERVAL_P(3);
@@ -2218,9 +2236,9 @@ innotrue_grant_credits(PG_FUNCTION_ARGS)
 	char	   *source;
 	Datum		batch_id;
 
-	require_arg(fcinfo, 0, "owner");
-	require_arg(fcinfo, 1, "amount");
-	require_arg(fcinfo, 2, "source");
+	innotrue_require_arg(fcinfo, 0, "owner");
+	innotrue_require_arg(fcinfo, 1, "amount");
+	innotrue_require_arg(fcinfo, 2, "source");
 	amount = PG_GETARG_INT64(1);
 	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (amount <= 0)
@@ -2427,8 +2445,8 @@ innotrue_enroll_in_program(PG_FUNCTION_ARGS)
 	Datum		id;
 	AiDebts		debts = {0};
 
-	require_arg(fcinfo, 0, "user_id");
-	require_arg(fcinfo, 1, "program_id");
+	innotrue_require_arg(fcinfo, 0, "user_id");
+	innotrue_require_arg(fcinfo, 1, "program_id");
 	SPI_connect();
 	load_settings(&s);
 	payer = prepare_user(PG_GETARG_DATUM(0), user_allowance(PG_GETARG_DATUM(0)), &debts);
@@ -2453,9 +2471,9 @@ innotrue_sponsor_enrollment(PG_FUNCTION_ARGS)
 	Datum		id;
 	AiDebts		debts = {0};
 
-	require_arg(fcinfo, 0, "organization_id");
-	require_arg(fcinfo, 1, "user_id");
-	require_arg(fcinfo, 2, "program_id");
+	innotrue_require_arg(fcinfo, 0, "organization_id");
+	innotrue_require_arg(fcinfo, 1, "user_id");
+	innotrue_require_arg(fcinfo, 2, "program_id");
 	SPI_connect();
 	load_settings(&s);
 	user_allowance(PG_GETARG_DATUM(1));
@@ -2477,4 +2495,94 @@ innotrue_sponsor_enrollment(PG_FUNCTION_ARGS)
 	id = SPI_datumTransfer(id, false, UUID_LEN);
 	SPI_finish();
 	PG_RETURN_DATUM(id);
+}
+
+/* ---------------------------------------------------------------------
+ * The credit half of use_feature (feature_use.c, credits.h)
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * credit_feature_service
+ *	  The credit service through which uses of a feature are charged: the
+ *	  one active service linked to the feature and to no track (a
+ *	  track-specific service is offered to members, not charged for every
+ *	  use). Returns false when there is none; sets *service_key and, when
+ *	  price is given, the user's unit price (track prices apply). Two such
+ *	  services make the price of a use ambiguous: an error, or, when
+ *	  ambiguous is given, false with *ambiguous set (for a caller that
+ *	  explains rather than charges). Takes no lock: the spend prices the
+ *	  service again under its own.
+ */
+bool
+credit_feature_service(Datum feature_id, const char *feature_key, Datum user_id,
+					   char **service_key, int64 *price, bool *ambiguous)
+{
+	RelScan		rs;
+	bool		isnull;
+	char	   *found = NULL;
+	KeptService scratch;
+	KeptService *row;
+
+	rel_begin_at(&rs, REL_FEATURE_SERVICES, &feature_id, fresh_snapshot());
+	while (rel_next(&rs))
+	{
+		char	   *key;
+
+		(void) rel_get(&rs, 3, &isnull);
+		if (!isnull || !DatumGetBool(rel_get(&rs, 2, &isnull)))
+			continue;
+		key = TextDatumGetCString(rel_get(&rs, 1, &isnull));
+		if (found != NULL && ambiguous != NULL)
+		{
+			*ambiguous = true;
+			rel_end(&rs);
+			return false;
+		}
+		if (found != NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("feature \"%s\" has more than one active credit service", feature_key),
+					 errdetail("Services %s and %s both charge its uses.", found, key),
+					 errhint("Deactivate all but one, or link the others to a track.")));
+		found = key;
+	}
+	rel_end(&rs);
+	if (found == NULL)
+		return false;
+	row = service_row(found, &scratch);
+	if (!row->found || !row->active)
+		return false;
+	*service_key = found;
+	if (price != NULL)
+		*price = unit_price(row, user_id);
+	return true;
+}
+
+/*
+ * credit_spend_service
+ *	  deduct_credits without its key: spends quantity units of a service
+ *	  from the user's credits, all or nothing, under the owner's credit
+ *	  lock; returns the deduction JSON. The caller is connected to SPI.
+ */
+Datum
+credit_spend_service(Datum user_id, text *service_key, int32 quantity, Datum reference)
+{
+	CreditSettings s;
+
+	load_settings(&s);
+	return deduct_service(user_id, user_allowance(user_id), &s, service_key, quantity, reference);
+}
+
+/* credit_idempotency_claim / _store: idem_claim and idem_store for another module's keyed call. */
+Jsonb *
+credit_idempotency_claim(const char *operation, Datum owner_id, text *key, Datum request)
+{
+	return idem_claim(operation, owner_id, key, request);
+}
+
+void
+credit_idempotency_store(const char *operation, Datum owner_id, text *key, Datum result)
+{
+	idem_store(operation, owner_id, key, result);
 }

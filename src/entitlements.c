@@ -53,6 +53,7 @@
 #include "utils/uuid.h"
 
 #include "innotrue.h"
+#include "entitlements.h"
 
 PG_FUNCTION_INFO_V1(innotrue_current_user_id);
 PG_FUNCTION_INFO_V1(innotrue_has_feature);
@@ -2061,6 +2062,111 @@ innotrue_record_feature_usage(PG_FUNCTION_ARGS)
 	if (state.unlimited)
 		PG_RETURN_NULL();
 	PG_RETURN_INT32(Max(state.limit - used, 0));
+}
+
+/* ------------------------------------------------------------------------
+ * The entitlement and metering half of use_feature (feature_use.c)
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * entitlement_feature_id
+ *	  Id and active flag of a feature by key (feature_by_key: an unknown key
+ *	  is error 42704).
+ */
+Datum
+entitlement_feature_id(text *feature_key, bool *active)
+{
+	return feature_by_key(feature_key, active);
+}
+
+/*
+ * entitlement_grant
+ *	  The merged grant of one feature for a user as of at, as
+ *	  record_feature_usage judges it (an inactive feature is granted to
+ *	  nobody).
+ */
+void
+entitlement_grant(Datum user_id, Datum feature_id, bool active, TimestampTz at, FeatureGrant *grant)
+{
+	FeatureState state = {{{0}}};
+
+	if (active)
+		feature_state(user_id, feature_id, at, STOP_ON_UNLIMITED, &state);
+	grant->active = active;
+	grant->granted = state.granted && state.denies == 0;
+	grant->denied = state.denies != 0;
+	grant->unlimited = state.unlimited;
+	grant->limit = state.limit;
+}
+
+/* entitlement_usage_period: the first day of the metering month containing at. */
+DateADT
+entitlement_usage_period(TimestampTz at)
+{
+	DateADT		period_start;
+
+	usage_period(at, &period_start, NULL);
+	return period_start;
+}
+
+/*
+ * entitlement_usage
+ *	  feature_usage.used of one user, feature and period: under the
+ *	  statement's snapshot, or (latest) the last committed count, which a
+ *	  caller that has just waited on the usage row needs.
+ */
+int32
+entitlement_usage(Datum user_id, Datum feature_id, DateADT period_start, bool latest)
+{
+	static SPIPlanPtr plan = NULL;
+	Oid			argtypes[3] = {UUIDOID, UUIDOID, DATEOID};
+	Datum		args[3];
+	int32		used = 0;
+
+	if (!latest)
+		return usage_in_period(user_id, feature_id, period_start);
+	args[0] = user_id;
+	args[1] = feature_id;
+	args[2] = DateADTGetDatum(period_start);
+	SPI_connect();
+	if (plan == NULL)
+	{
+		SPIPlanPtr	p = SPI_prepare("SELECT used FROM innotrue.feature_usage"
+									" WHERE user_id = $1 AND feature_id = $2 AND period_start = $3",
+									3, argtypes);
+
+		if (p == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		SPI_keepplan(p);
+		plan = p;
+	}
+	/* Not read-only: the statement takes a new snapshot, which sees what the wait was for. */
+	if (SPI_execute_plan(plan, args, NULL, false, 1) != SPI_OK_SELECT)
+		elog(ERROR, "SPI_execute_plan failed");
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+
+		used = isnull ? 0 : DatumGetInt32(d);
+	}
+	SPI_finish();
+	return used;
+}
+
+/*
+ * entitlement_count_use
+ *	  Counts amount uses in the period's row unless that would pass the
+ *	  grant's limit: record_feature_usage's guarded upsert, so a refusal
+ *	  leaves the row locked by this transaction. Returns false when refused;
+ *	  *used gets the new count otherwise.
+ */
+bool
+entitlement_count_use(Datum user_id, Datum feature_id, DateADT period_start, int32 amount,
+					  const FeatureGrant *grant, int32 *used)
+{
+	return usage_upsert(user_id, feature_id, period_start, amount, grant->limit, grant->unlimited, used);
 }
 
 /* ------------------------------------------------------------------------

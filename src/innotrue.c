@@ -59,3 +59,17 @@ _PG_init(void)
 
 	MarkGUCPrefixReserved("innotrue");
 }
+
+/*
+ * innotrue_require_arg
+ *	  Raises null_value_not_allowed for a NULL required argument of a
+ *	  function that cannot be STRICT (it has optional arguments).
+ */
+void
+innotrue_require_arg(FunctionCallInfo fcinfo, int n, const char *name)
+{
+	if (PG_ARGISNULL(n))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", name)));
+}

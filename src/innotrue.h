@@ -22,6 +22,9 @@
 extern char *innotrue_user_id_setting;
 extern int	innotrue_entitlement_cache_size;
 
+/* innotrue.c: null_value_not_allowed for a NULL required argument (functions with optional ones). */
+extern void innotrue_require_arg(FunctionCallInfo fcinfo, int n, const char *name);
+
 /* catalog.c: the extension's relations by name, and the generation that
  * tells a per-backend OID cache it must resolve its names again. */
 extern Oid	innotrue_relation_oid(const char *relname);
@@ -83,5 +86,7 @@ struct JsonbParseState;
 extern void jsonb_push_key(struct JsonbParseState **st, const char *key);
 extern void jsonb_push_string(struct JsonbParseState **st, const char *val);
 extern void jsonb_push_int(struct JsonbParseState **st, int64 val);
+extern void jsonb_push_bool(struct JsonbParseState **st, bool val);
+extern void jsonb_push_null(struct JsonbParseState **st);
 
 #endif							/* INNOTRUE_H */

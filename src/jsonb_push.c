@@ -50,3 +50,24 @@ jsonb_push_int(JsonbParseState **st, int64 val)
 	v.val.numeric = int64_to_numeric(val);
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
+
+/* jsonb_push_bool: a boolean value. */
+void
+jsonb_push_bool(JsonbParseState **st, bool val)
+{
+	JsonbValue	v;
+
+	v.type = jbvBool;
+	v.val.boolean = val;
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+/* jsonb_push_null: a JSON null value. */
+void
+jsonb_push_null(JsonbParseState **st)
+{
+	JsonbValue	v;
+
+	v.type = jbvNull;
+	pushJsonbValue(st, WJB_VALUE, &v);
+}

@@ -1,0 +1,36 @@
+/*-------------------------------------------------------------------------
+ *
+ * entitlements.h
+ *	  What entitlements.c offers other C files beyond its SQL entry points:
+ *	  one feature's merged grant and the metering of its uses (the half of
+ *	  use_feature that feature_use.c does not own).
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef INNOTRUE_ENTITLEMENTS_H
+#define INNOTRUE_ENTITLEMENTS_H
+
+#include "postgres.h"
+
+#include "utils/date.h"
+#include "utils/timestamp.h"
+
+/* One feature's merged grant for one user (deny wins). */
+typedef struct FeatureGrant
+{
+	bool		active;			/* features.is_active */
+	bool		granted;		/* some source grants it and nothing denies it */
+	bool		denied;
+	bool		unlimited;		/* when granted: limit NULL */
+	int32		limit;			/* when granted and limited: uses per month */
+} FeatureGrant;
+
+extern Datum entitlement_feature_id(text *feature_key, bool *active);
+extern void entitlement_grant(Datum user_id, Datum feature_id, bool active, TimestampTz at,
+							  FeatureGrant *grant);
+extern DateADT entitlement_usage_period(TimestampTz at);
+extern int32 entitlement_usage(Datum user_id, Datum feature_id, DateADT period_start, bool latest);
+extern bool entitlement_count_use(Datum user_id, Datum feature_id, DateADT period_start, int32 amount,
+								  const FeatureGrant *grant, int32 *used);
+
+#endif							/* INNOTRUE_ENTITLEMENTS_H */
