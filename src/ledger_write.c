@@ -60,6 +60,7 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
+#include "utils/syscache.h"
 #include "utils/ruleutils.h"
 
 #include "innotrue.h"
@@ -202,6 +203,20 @@ citus_distributed(Oid relid)
 	return found;
 }
 
+/* rel_owner: the owner of relation relid. */
+static Oid
+rel_owner(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
 /* column_default: the default of column attnum as deparsed, or NULL when it has none. */
 static char *
 column_default(TupleDesc desc, AttrNumber attnum)
@@ -291,8 +306,20 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 		ForeignKeyCacheInfo *fk = lfirst(lc);
 		char	   *conname = get_constraint_name(fk->conoid);
 
+		Oid			pk_owner;
+
 		if (conname == NULL || !listed(conname, spec->foreign_keys, lengthof(spec->foreign_keys)))
 			return psprintf("%s has foreign key %s", name, conname ? conname : "?");
+		/*
+		 * The statement's foreign-key check queries the referenced table as
+		 * its owner: an owner that could not would make the statement fail.
+		 */
+		pk_owner = rel_owner(fk->confrelid);
+		if (!superuser_arg(pk_owner) &&
+			(pg_namespace_aclcheck(get_rel_namespace(fk->confrelid), pk_owner, ACL_USAGE) != ACLCHECK_OK ||
+			 pg_class_aclcheck(fk->confrelid, pk_owner, ACL_SELECT) != ACLCHECK_OK ||
+			 pg_class_aclcheck(fk->confrelid, pk_owner, ACL_UPDATE) != ACLCHECK_OK))
+			return psprintf("the owner of the table foreign key %s references may not read it", conname);
 	}
 
 	while (ntriggers < lengthof(spec->triggers) && spec->triggers[ntriggers][0] != NULL)
