@@ -24,9 +24,13 @@
  *	  their effect is done here (ledger owner copied from the batch,
  *	  updated_at stamped, nothing but remaining and updated_at changed).
  * So the path is taken only while the three tables are exactly as the
- * extension made them: a column, CHECK constraint, foreign key, trigger,
- * rule, deferrable index or row-level security it does not know, and the
- * caller writes through SQL instead. innotrue.credit_write_path() says
+ * extension made them: a column, default, CHECK constraint, foreign key,
+ * trigger (or one of ours disabled), rule, deferrable index, partition,
+ * Citus distribution or row-level security it does not know, and the
+ * caller writes through SQL instead (sql/credits_write_equivalence.sql
+ * tries every kind of change against both paths). The verdict is
+ * published only after a complete judgement, and the executor's
+ * replica-identity check for published tables is made before writing. innotrue.credit_write_path() says
  * which path a deduction takes and why. It is taken in READ COMMITTED
  * transactions only, where the owner lock makes a fresh snapshot current;
  * stricter isolation keeps the statements and their serialization checks.
