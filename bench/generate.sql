@@ -73,6 +73,12 @@ COMMENT ON FUNCTION innotrue_bench.set_notification_triggers(boolean) IS
 -- Fills the database. Runs in the caller's transaction; raises if the database already holds
 -- users (generate into a fresh CREATE EXTENSION). Sizes default to the scale's; pass them to
 -- override (e.g. 10,000 users with 1,000,000 resources for the access benchmark).
+-- Seconds since t (one decimal), for the generator's progress notices.
+CREATE FUNCTION innotrue_bench.elapsed(t timestamptz)
+RETURNS numeric
+LANGUAGE sql VOLATILE PARALLEL SAFE
+AS $$ SELECT round(extract(epoch FROM clock_timestamp() - t)::numeric, 1) $$;
+
 CREATE FUNCTION innotrue_bench.generate(scale text, seed bigint DEFAULT 42, n_users integer DEFAULT NULL,
                                         n_resources integer DEFAULT NULL, n_batches integer DEFAULT NULL,
                                         n_orgs integer DEFAULT NULL)
@@ -127,6 +133,7 @@ BEGIN
     -- generated rows are history, so no notification is queued for them.
     PERFORM innotrue_bench.set_notification_triggers(false);
 
+    RAISE NOTICE 'bench/generate: % s, configuration (programs, plans, add-ons)', innotrue_bench.elapsed(t0);
     -- Configuration the seeds leave empty: program plans, programs, tiers, modules, add-ons,
     -- track features, and one sponsor-only plan with a deny row (exercises the deny rule).
     INSERT INTO innotrue.program_plans (id, key, name, tier_level, credit_allowance)
@@ -189,6 +196,7 @@ BEGIN
     UNION ALL
     SELECT id('plan', 1), f.id, 0, true FROM innotrue.features f WHERE f.key = 'community';
 
+    RAISE NOTICE 'bench/generate: % s, % users', innotrue_bench.elapsed(t0), nu;
     -- Users: per-user choices made once, in an unlogged work table.
     CREATE UNLOGGED TABLE innotrue_bench.u AS
     SELECT n, id('user', n) AS id,
@@ -219,6 +227,7 @@ BEGIN
         OR (v.role = 'instructor' AND r(seed, 11, u.n) < 0.01)
         OR (v.role = 'admin' AND u.n % 2000 = 2);
 
+    RAISE NOTICE 'bench/generate: % s, enrollments', innotrue_bench.elapsed(t0);
     -- Enrollments: 0-3 per user in distinct programs (step 7 is prime to 40); mostly active, some
     -- paused, completed (within or beyond the alumni grace period) or withdrawn; the program plan is
     -- explicit (25%), through a tier (35%) or the program's default (40%).
@@ -237,6 +246,7 @@ BEGIN
                                       WHEN c.s < 0.95 THEN 'completed' ELSE 'withdrawn' END AS st) AS s2
      ORDER BY u.n, k;
 
+    RAISE NOTICE 'bench/generate: % s, add-ons, tracks, denials', innotrue_bench.elapsed(t0);
     -- Add-ons (5% of users; some expired), tracks (10%; 85% active), admin denials (1%).
     INSERT INTO innotrue.user_add_ons (user_id, add_on_id, granted_by, granted_at, expires_at)
     SELECT u.id, id('add_on', 1 + u.n % 4), id('user', 2), t0 - interval '2 days' - interval '300 days' * r(seed, 17, u.n),
@@ -257,6 +267,7 @@ BEGIN
       JOIN innotrue.features f ON f.key = (ARRAY['ai_coach', 'community', 'goals', 'resource_library'])[1 + u.n % 4]
      WHERE r(seed, 23, u.n) < 0.01;
 
+    RAISE NOTICE 'bench/generate: % s, % organizations and members', innotrue_bench.elapsed(t0), norg;
     -- Organizations and members (10% of users); most members carry a sponsored plan.
     INSERT INTO innotrue.organizations (id, name, slug, industry, size_range, platform_tier_id)
     SELECT id('organization', i), 'Bench Org ' || i, 'bench-org-' || i, 'Software',
@@ -274,6 +285,7 @@ BEGIN
       CROSS JOIN LATERAL (SELECT r(seed, 26, u.n) AS x, r(seed, 28, u.n) AS y) AS c
      WHERE r(seed, 25, u.n) < 0.10 AND norg > 0;
 
+    RAISE NOTICE 'bench/generate: % s, % resources', innotrue_bench.elapsed(t0), nr;
     -- Resources: 0.5% public, 40% enrolled (linked to one program, 10% to two; 10% of links limited
     -- to the premium tier), 59.5% private to a random user. A client with one enrollment sees about
     -- 2%. A few carry a feature key, a minimum plan tier or a credit cost.
@@ -312,6 +324,7 @@ BEGIN
     CREATE TABLE public.bench_programs (n integer PRIMARY KEY, id uuid NOT NULL UNIQUE);
     INSERT INTO public.bench_programs SELECT i, id('program', i) FROM generate_series(1, np) AS i;
 
+    RAISE NOTICE 'bench/generate: % s, % credit batches and their ledger', innotrue_bench.elapsed(t0), nb;
     -- Credit batches: per_user per user (20 at every named scale), oldest history first:
     --   j = 0..5  the personal plan allowance of this and the five previous months (a grant where
     --             the plan has no allowance); past months have lapsed;
@@ -372,6 +385,7 @@ BEGIN
       FROM innotrue.credit_batches cb
      WHERE cb.remaining < cb.amount;
 
+    RAISE NOTICE 'bench/generate: % s, feature usage', innotrue_bench.elapsed(t0);
     -- Feature usage: about half the users used ai_coach and a fifth coaching sessions in each of
     -- the last three months.
     INSERT INTO innotrue.feature_usage (user_id, feature_id, period_start, used)
@@ -382,6 +396,7 @@ BEGIN
      WHERE r(seed, 47, u.n * 2 + (f.key = 'ai_coach')::integer) < CASE f.key WHEN 'ai_coach' THEN 0.5 ELSE 0.2 END;
 
     SET CONSTRAINTS ALL IMMEDIATE;  -- run the deferred checks now: ALTER TABLE refuses pending events
+    RAISE NOTICE 'bench/generate: % s, triggers back on, counting rows', innotrue_bench.elapsed(t0);
     ALTER TABLE innotrue.resource_library ENABLE TRIGGER merge_restored_seed;
     ALTER TABLE innotrue.resource_library_programs ENABLE TRIGGER merge_restored_seed;
     ALTER TABLE innotrue.resource_library_program_tiers ENABLE TRIGGER merge_restored_seed;

@@ -6,7 +6,8 @@ PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
 PACKAGES="make gcc postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap
           libtap-parser-sourcehandler-pgtap-perl libipc-run-perl"
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# A section heading with the seconds since the script started, so a long run shows its progress.
+say() { printf '\n\033[1m== %s\033[0m (%d s)\n' "$*" "$SECONDS"; }
 
 require_root() {
     if [ "$(id -u)" -ne 0 ]; then

@@ -1138,6 +1138,41 @@ spend_order(const void *a, const void *b)
 
 
 /*
+ * The platform AI counter's lock: a heavyweight lock in the advisory space
+ * (in pg_locks: locktype advisory, objid 0, objsubid CREDIT_AI_LOCK_SPACE),
+ * taken before the counter row is updated and held to the end of the
+ * transaction, as the row lock would be. Unlike a row lock it can be given
+ * back before anything was written under it, which lets a call wait for it
+ * while holding no owner lock (lock_owner_and_ai).
+ */
+#define CREDIT_AI_LOCK_SPACE	26997
+
+/* owner_lock_tag: the lock tag of the credits of owner_id (see innotrue_lock_credit_owner_id). */
+static void
+owner_lock_tag(LOCKTAG *tag, Datum owner_id)
+{
+	uint64		h = hash_bytes_extended(DatumGetUUIDP(owner_id)->data, UUID_LEN, 0);
+
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, (uint32) (h >> 32), (uint32) h, CREDIT_OWNER_LOCK_SPACE);
+}
+
+static void
+ai_lock_tag(LOCKTAG *tag)
+{
+	SET_LOCKTAG_ADVISORY(*tag, MyDatabaseId, 0, 0, CREDIT_AI_LOCK_SPACE);
+}
+
+/* lock_ai_counter: takes the AI counter's lock (a no-op when this transaction holds it). */
+static void
+lock_ai_counter(void)
+{
+	LOCKTAG		tag;
+
+	ai_lock_tag(&tag);
+	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
+/*
  * innotrue_lock_credit_owner_id
  *	  Takes the lock of all the credits of one owner (a user or an
  *	  organization) until the end of the transaction: a heavyweight lock in
@@ -1152,10 +1187,26 @@ void
 innotrue_lock_credit_owner_id(Datum owner_id)
 {
 	LOCKTAG		tag;
-	uint64		h = hash_bytes_extended(DatumGetUUIDP(owner_id)->data, UUID_LEN, 0);
 
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (h >> 32), (uint32) h, CREDIT_OWNER_LOCK_SPACE);
+	owner_lock_tag(&tag, owner_id);
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
+/* check_owner: the owner still exists (read after its lock); else an error. */
+static void
+check_owner(CreditOwner owner)
+{
+	RelScan		rs;
+	bool		found;
+
+	rel_begin_at(&rs, owner.is_org ? REL_ORGANIZATIONS : REL_PROFILES, &owner.id, fresh_snapshot());
+	found = rel_next(&rs);
+	rel_end(&rs);
+	if (!found)
+		ereport(ERROR,
+				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
+				 errmsg("unknown credit owner %s", uuid_text(owner.id)),
+				 errdetail("The %s was deleted.", owner.is_org ? "organization" : "user")));
 }
 
 /*
@@ -1171,18 +1222,54 @@ innotrue_lock_credit_owner_id(Datum owner_id)
 static void
 lock_owner(CreditOwner owner)
 {
-	RelScan		rs;
-	bool		found;
-
 	innotrue_lock_credit_owner_id(owner.id);
-	rel_begin_at(&rs, owner.is_org ? REL_ORGANIZATIONS : REL_PROFILES, &owner.id, fresh_snapshot());
-	found = rel_next(&rs);
-	rel_end(&rs);
-	if (!found)
-		ereport(ERROR,
-				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
-				 errmsg("unknown credit owner %s", uuid_text(owner.id)),
-				 errdetail("The %s was deleted.", owner.is_org ? "organization" : "user")));
+	check_owner(owner);
+}
+
+/*
+ * lock_owner_and_ai
+ *	  lock_owner for a call that will also update the AI counter: takes both
+ *	  locks without ever waiting for one while holding the other, so the call
+ *	  is never part of a deadlock cycle through them. (A client transaction
+ *	  that spends for two owners, AI first, holds the counter while it waits
+ *	  for the second owner: a single call that held that owner and waited for
+ *	  the counter would deadlock with it, and one of them would be rolled
+ *	  back.) It takes one lock waiting, tries the other; when that one is
+ *	  taken, it gives the first back, waits for the second, and tries again.
+ *	  Giving back is safe: nothing has been read or written under the lock.
+ *	  When this transaction already holds one of them (an earlier call, or
+ *	  the expiry of the owner's holds in this one), nothing can be given
+ *	  back: the other is then taken waiting, owner first.
+ */
+static void
+lock_owner_and_ai(CreditOwner owner)
+{
+	LOCKTAG		owner_tag;
+	LOCKTAG		ai_tag;
+
+	owner_lock_tag(&owner_tag, owner.id);
+	ai_lock_tag(&ai_tag);
+	for (;;)
+	{
+		if (LockAcquire(&owner_tag, ExclusiveLock, false, false) != LOCKACQUIRE_OK)
+		{
+			lock_ai_counter();
+			break;
+		}
+		if (LockAcquire(&ai_tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL)
+			break;
+		LockRelease(&owner_tag, ExclusiveLock, false);
+
+		if (LockAcquire(&ai_tag, ExclusiveLock, false, false) != LOCKACQUIRE_OK)
+		{
+			innotrue_lock_credit_owner_id(owner.id);
+			break;
+		}
+		if (LockAcquire(&owner_tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL)
+			break;
+		LockRelease(&ai_tag, ExclusiveLock, false);
+	}
+	check_owner(owner);
 }
 
 /*
@@ -1421,6 +1508,7 @@ ai_take(const CreditSettings *s, int64 cost)
 	args[0] = CStringGetTextDatum(s->timezone);
 	args[1] = Int64GetDatum(cost);
 	args[2] = Int64GetDatum(s->ai_limit);
+	lock_ai_counter();
 	run_query(&q_ai_take, args, NULL);
 	if (SPI_processed == 0)
 		ereport(ERROR,
@@ -1437,6 +1525,7 @@ ai_give_back(Datum period, int64 cost)
 {
 	Datum		args[2] = {period, Int64GetDatum(cost)};
 
+	lock_ai_counter();
 	run_query(&q_ai_give_back, args, NULL);
 }
 
@@ -1524,7 +1613,10 @@ give_back_hold(Datum hold_id, const char *new_status, AiDebts *debts)
 	cost = DatumGetInt64(col_notnull(0, 6));
 	ids = datum_array_elems(col_notnull(0, 9), UUIDOID, &n);
 	amts = datum_array_elems(col_notnull(0, 10), INT8OID, &m);
-	lock_owner(credit_owner(copy_uuid(col_notnull(0, 3)), false));
+	if (isnull)
+		lock_owner(credit_owner(copy_uuid(col_notnull(0, 3)), false));
+	else
+		lock_owner_and_ai(credit_owner(copy_uuid(col_notnull(0, 3)), false));
 	apply_entries(ids, amts, n, "release", hold_id, (Datum) 0);
 	if (!isnull)
 		ai_defer(debts, ai_period, cost);
@@ -1712,7 +1804,10 @@ spend(CreditOwner owner, const CreditSettings *s, const CreditCharge *c, const c
 		if (ledger_direct_refusal() == NULL)
 			writer = ledger_direct_begin();
 	}
-	lock_owner(owner);
+	if (c->is_ai || debts->n > 0)
+		lock_owner_and_ai(owner);
+	else
+		lock_owner(owner);
 	if (owner.allowance > 0)
 	{
 		/* This month's plan allowance is made available on the first spend of the month. */
@@ -2141,7 +2236,10 @@ innotrue_refund_credits(PG_FUNCTION_ARGS)
 	owner_id = col(0, 7, &owner_is_org);
 	if (owner_is_org)
 		owner_id = col_notnull(0, 8);
-	lock_owner(credit_owner(copy_uuid(owner_id), owner_is_org));
+	if (ai_null)
+		lock_owner(credit_owner(copy_uuid(owner_id), owner_is_org));
+	else
+		lock_owner_and_ai(credit_owner(copy_uuid(owner_id), owner_is_org));
 	apply_entries(ids, amts, n, "refund", deduction_id, (Datum) 0);
 	if (!ai_null)
 		ai_give_back(ai_period, cost);

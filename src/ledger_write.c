@@ -24,9 +24,13 @@
  *	  their effect is done here (ledger owner copied from the batch,
  *	  updated_at stamped, nothing but remaining and updated_at changed).
  * So the path is taken only while the three tables are exactly as the
- * extension made them: a column, CHECK constraint, foreign key, trigger,
- * rule, deferrable index or row-level security it does not know, and the
- * caller writes through SQL instead. innotrue.credit_write_path() says
+ * extension made them: a column, default, CHECK constraint, foreign key,
+ * trigger (or one of ours disabled), rule, deferrable index, partition,
+ * Citus distribution or row-level security it does not know, and the
+ * caller writes through SQL instead (sql/credits_write_equivalence.sql
+ * tries every kind of change against both paths). The verdict is
+ * published only after a complete judgement, and the executor's
+ * replica-identity check for published tables is made before writing. innotrue.credit_write_path() says
  * which path a deduction takes and why. It is taken in READ COMMITTED
  * transactions only, where the owner lock makes a fresh snapshot current;
  * stricter isolation keeps the statements and their serialization checks.
@@ -39,22 +43,29 @@
 #include "access/genam.h"
 #include "access/table.h"
 #include "access/tableam.h"
+#include "access/stratnum.h"
 #include "access/xact.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_namespace.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
+#include "nodes/makefuncs.h"
 #include "miscadmin.h"
 #include "port.h"
 #include "storage/lmgr.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
+#include "utils/syscache.h"
+#include "utils/ruleutils.h"
 
 #include "innotrue.h"
 
@@ -72,6 +83,7 @@ typedef struct DirectTableSpec
 	const char *checks[12];		/* CHECK constraints the values meet */
 	const char *foreign_keys[8];	/* foreign keys the locks uphold */
 	const char *triggers[4][2];	/* {trigger, function} firing on the write */
+	const char *defaults[MAX_DIRECT_COLUMNS];	/* per column: its default as deparsed, NULL = none */
 } DirectTableSpec;
 
 typedef enum DirectTable
@@ -109,7 +121,8 @@ static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 		"credit_deductions_batches_check", "credit_deductions_reference_check", "credit_deductions_owner_check"},
 		{"credit_deductions_user_id_fkey", "credit_deductions_organization_id_fkey",
 		"credit_deductions_credit_service_id_fkey"},
-	{{NULL}}},
+		{{NULL}},
+	{"gen_random_uuid()", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "now()", "now()"}},
 	{"credit_ledger", false,
 		{"id", "batch_id", "user_id", "organization_id", "entry_type", "amount", "deduction_id",
 		"idempotency_key", "reference", "created_at"},
@@ -117,7 +130,8 @@ static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 		{"credit_ledger_entry_type_check", "credit_ledger_idempotency_key_check", "credit_ledger_reference_check",
 		"credit_ledger_owner_check", "credit_ledger_amount_check", "credit_ledger_deduction_id_check"},
 		{"credit_ledger_batch_id_fkey", "credit_ledger_user_id_fkey", "credit_ledger_organization_id_fkey"},
-	{{"credit_ledger_fill_owner", "fill_ledger_owner"}}},
+		{{"credit_ledger_fill_owner", "fill_ledger_owner"}},
+	{"gen_random_uuid()", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "now()"}},
 	{"credit_batches", true,
 		{"id", "user_id", "organization_id", "source", "amount", "remaining", "expires_at", "period_start",
 		"enrollment_id", "topup_package_id", "org_package_id", "idempotency_key", "note", "created_at",
@@ -130,15 +144,30 @@ static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 		"credit_batches_expires_at_check"},
 		{"credit_batches_user_id_fkey", "credit_batches_organization_id_fkey", "credit_batches_topup_package_id_fkey",
 		"credit_batches_org_package_id_fkey", "credit_batches_enrollment_fkey"},
-	{{"credit_batches_guard", "guard_credit_batch_update"}, {"touch_updated_at", "touch_updated_at"}}},
+		{{"credit_batches_guard", "guard_credit_batch_update"}, {"touch_updated_at", "touch_updated_at"}},
+	{"gen_random_uuid()", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "now()", "now()"}},
 };
 
-/* The verdict on the tables, kept until the catalog generation or the user changes. */
+/*
+ * The verdict on the tables, kept until the catalog generation or the user
+ * changes. It is published whole, only once a judgement has completed: a
+ * judgement cut short by an error (a lock_timeout or a cancel while
+ * table_open waits) leaves the previous verdict, stamped with an older
+ * generation or another user, so the next call judges again.
+ */
+typedef struct DirectLayout
+{
+	Oid			relids[NUM_DIRECT_TABLES];
+	AttrNumber	attnums[NUM_DIRECT_TABLES][MAX_DIRECT_COLUMNS];
+} DirectLayout;
+
 static uint64 verdict_generation = 0;
 static Oid	verdict_user = InvalidOid;
 static char *verdict = NULL;	/* NULL = direct writes allowed, else why not */
-static Oid	direct_relids[NUM_DIRECT_TABLES];
-static AttrNumber direct_attnums[NUM_DIRECT_TABLES][MAX_DIRECT_COLUMNS];
+static DirectLayout layout;		/* of the published verdict */
+
+#define direct_relids	(layout.relids)
+#define direct_attnums	(layout.attnums)
 
 /* listed: whether name is in a NULL-terminated list of at most max names. */
 static bool
@@ -153,27 +182,92 @@ listed(const char *name, const char *const *list, int max)
 }
 
 /*
+ * citus_distributed
+ *	  Whether Citus manages relation relid (a row in its pg_dist_partition):
+ *	  its rows live on worker nodes and only Citus's executor writes them.
+ */
+static bool
+citus_distributed(Oid relid)
+{
+	Oid			catalog = get_relname_relid("pg_dist_partition", PG_CATALOG_NAMESPACE);
+	Relation	rel;
+	SysScanDesc scan;
+	ScanKeyData key;
+	bool		found;
+
+	if (!OidIsValid(catalog))
+		return false;
+	rel = table_open(catalog, AccessShareLock);
+	/* Column 1 of pg_dist_partition is logicalrelid (regclass). */
+	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+	scan = systable_beginscan(rel, InvalidOid, false, NULL, 1, &key);
+	found = HeapTupleIsValid(systable_getnext(scan));
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return found;
+}
+
+/* rel_owner: the owner of relation relid. */
+static Oid
+rel_owner(Oid relid)
+{
+	HeapTuple	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Oid			owner;
+
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/* column_default: the default of column attnum as deparsed, or NULL when it has none. */
+static char *
+column_default(TupleDesc desc, AttrNumber attnum)
+{
+	int			i;
+
+	for (i = 0; desc->constr != NULL && i < desc->constr->num_defval; i++)
+		if (desc->constr->defval[i].adnum == attnum)
+			return deparse_expression(stringToNode(desc->constr->defval[i].adbin), NIL, false, false);
+	return NULL;
+}
+
+/*
  * table_refusal
  *	  Why table t (open as rel) cannot be written directly, or NULL when it
- *	  can; records its column numbers on the way.
+ *	  can; records its column numbers in *judged on the way.
  */
 static char *
-table_refusal(DirectTable t, Relation rel)
+table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 {
 	const DirectTableSpec *spec = &direct_specs[t];
 	TupleDesc	desc = RelationGetDescr(rel);
 	const char *name = spec->table;
+	Oid			relid = RelationGetRelid(rel);
 	int			ncolumns = 0;
 	int			nlive = 0;
+	int			ntriggers = 0;
+	bool		trigger_seen[lengthof(spec->triggers)] = {false};
 	int			i;
 	List	   *keys;
 	ListCell   *lc;
 
 	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
 		return psprintf("%s is not a plain table without rules", name);
-	if (check_enable_rls(RelationGetRelid(rel), InvalidOid, true) == RLS_ENABLED)
+	if (rel->rd_rel->relam != HEAP_TABLE_AM_OID)
+		return psprintf("%s is not stored as a heap", name);
+	if (rel->rd_rel->relispartition)
+		return psprintf("%s is a partition", name);
+	if (spec->updated && rel->rd_rel->relhassubclass)
+		return psprintf("%s has inheritance children", name);
+	if (citus_distributed(relid))
+		return psprintf("%s is managed by Citus", name);
+	if (check_enable_rls(relid, InvalidOid, true) == RLS_ENABLED)
 		return psprintf("row-level security applies to %s", name);
-	if (pg_class_aclcheck(RelationGetRelid(rel), GetUserId(), spec->updated ? ACL_UPDATE : ACL_INSERT) != ACLCHECK_OK)
+	/* The statement reads what it writes (RETURNING, WHERE): both privileges, as the executor asks. */
+	if (pg_class_aclcheck(relid, GetUserId(), spec->updated ? ACL_UPDATE : ACL_INSERT) != ACLCHECK_OK ||
+		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return psprintf("the functions' owner may not write %s", name);
 
 	while (ncolumns < MAX_DIRECT_COLUMNS && spec->columns[ncolumns] != NULL)
@@ -191,9 +285,18 @@ table_refusal(DirectTable t, Relation rel)
 				break;
 		if (c == ncolumns)
 			return psprintf("%s has column %s", name, NameStr(att->attname));
-		if (att->atttypid != spec->types[c] || att->attgenerated != '\0')
+		if (att->atttypid != spec->types[c] || att->attgenerated != '\0' || att->attidentity != '\0')
 			return psprintf("column %s.%s has another type", name, NameStr(att->attname));
-		direct_attnums[t][c] = att->attnum;
+		/* The statement leaves some columns to their defaults: they must be the extension's. */
+		if (!spec->updated)
+		{
+			char	   *def = att->atthasdef ? column_default(desc, att->attnum) : NULL;
+
+			if ((def == NULL) != (spec->defaults[c] == NULL) ||
+				(def != NULL && strcmp(def, spec->defaults[c]) != 0))
+				return psprintf("column %s.%s has another default", name, NameStr(att->attname));
+		}
+		judged->attnums[t][c] = att->attnum;
 	}
 	if (nlive != ncolumns)
 		return psprintf("%s lacks a column", name);
@@ -207,10 +310,24 @@ table_refusal(DirectTable t, Relation rel)
 		ForeignKeyCacheInfo *fk = lfirst(lc);
 		char	   *conname = get_constraint_name(fk->conoid);
 
+		Oid			pk_owner;
+
 		if (conname == NULL || !listed(conname, spec->foreign_keys, lengthof(spec->foreign_keys)))
 			return psprintf("%s has foreign key %s", name, conname ? conname : "?");
+		/*
+		 * The statement's foreign-key check queries the referenced table as
+		 * its owner: an owner that could not would make the statement fail.
+		 */
+		pk_owner = rel_owner(fk->confrelid);
+		if (!superuser_arg(pk_owner) &&
+			(pg_namespace_aclcheck(get_rel_namespace(fk->confrelid), pk_owner, ACL_USAGE) != ACLCHECK_OK ||
+			 pg_class_aclcheck(fk->confrelid, pk_owner, ACL_SELECT) != ACLCHECK_OK ||
+			 pg_class_aclcheck(fk->confrelid, pk_owner, ACL_UPDATE) != ACLCHECK_OK))
+			return psprintf("the owner of the table foreign key %s references may not read it", conname);
 	}
 
+	while (ntriggers < lengthof(spec->triggers) && spec->triggers[ntriggers][0] != NULL)
+		ntriggers++;
 	for (i = 0; rel->trigdesc != NULL && i < rel->trigdesc->numtriggers; i++)
 	{
 		Trigger    *tg = &rel->trigdesc->triggers[i];
@@ -222,13 +339,22 @@ table_refusal(DirectTable t, Relation rel)
 		/* Foreign-key triggers: the list above on inserts; on updates they act only on key changes. */
 		if (tg->tgisinternal && RI_FKey_trigger_type(tg->tgfoid) != RI_TRIGGER_NONE)
 			continue;
-		for (k = 0; k < lengthof(spec->triggers) && spec->triggers[k][0] != NULL; k++)
+		for (k = 0; k < ntriggers; k++)
 			if (strcmp(spec->triggers[k][0], tg->tgname) == 0 &&
-				strcmp(spec->triggers[k][1], get_func_name(tg->tgfoid)) == 0)
+				strcmp(spec->triggers[k][1], get_func_name(tg->tgfoid)) == 0 &&
+				TRIGGER_FOR_ROW(tg->tgtype) && TRIGGER_FOR_BEFORE(tg->tgtype))
 				break;
-		if (k == lengthof(spec->triggers) || spec->triggers[k][0] == NULL)
+		if (k == ntriggers)
 			return psprintf("trigger %s fires on %s of %s", tg->tgname, spec->updated ? "UPDATE" : "INSERT", name);
+		/* Ours fire in a session of origin or local role (enabled or ALWAYS), as here. */
+		if (tg->tgenabled == TRIGGER_FIRES_ON_REPLICA)
+			return psprintf("trigger %s of %s fires only in replica sessions", tg->tgname, name);
+		trigger_seen[k] = true;
 	}
+	/* The path does what the extension's triggers do: a disabled or dropped one would not. */
+	for (i = 0; i < ntriggers; i++)
+		if (!trigger_seen[i])
+			return psprintf("trigger %s of %s is disabled or missing", spec->triggers[i][0], name);
 
 	/* A deferrable unique index needs the recheck trigger the executor queues. */
 	keys = RelationGetIndexList(rel);
@@ -255,31 +381,44 @@ ledger_direct_refusal(void)
 {
 	if (verdict_generation != innotrue_catalog_generation() || verdict_user != GetUserId())
 	{
+		uint64		generation = innotrue_catalog_generation();
+		Oid			user = GetUserId();
+		DirectLayout judged;
 		char	   *why = NULL;
+		char	   *published;
 		int			t;
 
-		if (verdict != NULL)
-			pfree(verdict);
-		verdict = NULL;
-		verdict_generation = innotrue_catalog_generation();
+		/*
+		 * Judge into locals: any error from here on (a lock wait cancelled,
+		 * a timeout) leaves the published verdict as it was, still stale.
+		 */
+		memset(&judged, 0, sizeof(judged));
 		for (t = 0; t < NUM_DIRECT_TABLES; t++)
-			direct_relids[t] = innotrue_relation_oid(direct_specs[t].table);
+			judged.relids[t] = innotrue_relation_oid(direct_specs[t].table);
 		for (t = 0; t < NUM_DIRECT_TABLES && why == NULL; t++)
 		{
-			Relation	rel = table_open(direct_relids[t], AccessShareLock);
+			Relation	rel = table_open(judged.relids[t], AccessShareLock);
 
-			why = table_refusal((DirectTable) t, rel);
+			why = table_refusal((DirectTable) t, rel, &judged);
 			table_close(rel, AccessShareLock);
 		}
 		/* Only the verdict outlives the call; what judging it allocated goes with the call. */
-		verdict = why != NULL ? MemoryContextStrdup(TopMemoryContext, why) : NULL;
-		verdict_user = GetUserId();
+		published = why != NULL ? MemoryContextStrdup(TopMemoryContext, why) : NULL;
+
+		/* Publish: nothing below can fail. */
+		if (verdict != NULL)
+			pfree(verdict);
+		verdict = published;
+		layout = judged;
+		verdict_user = user;
 		/* Opening the tables may have processed invalidations: judge again next time. */
-		if (verdict_generation != innotrue_catalog_generation())
-			verdict_generation = 0;
+		verdict_generation = generation == innotrue_catalog_generation() ? generation : 0;
 	}
 	if (verdict == NULL && XactIsoLevel != XACT_READ_COMMITTED)
 		return "the transaction's isolation level is not READ COMMITTED";
+	/* In a replica session the statement fires neither our triggers nor the foreign keys' checks. */
+	if (verdict == NULL && SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
+		return "session_replication_role is replica";
 	return verdict;
 }
 
@@ -334,6 +473,8 @@ direct_open(DirectRel *dr, DirectTable t)
 	dr->rri = makeNode(ResultRelInfo);
 	InitResultRelInfo(dr->rri, dr->rel, 1, NULL, 0);
 	dr->indexes_open = false;
+	/* The executor's check for published tables: an update needs a usable replica identity. */
+	CheckCmdReplicaIdentity(dr->rel, direct_specs[t].updated ? CMD_UPDATE : CMD_INSERT);
 	if (!direct_specs[t].updated)
 		direct_indexes(dr);
 	dr->slot = table_slot_create(dr->rel, NULL);
