@@ -25,18 +25,6 @@ COMMENT ON FUNCTION innotrue.feedback_mechanisms() IS
     'The feedback mechanisms innotrue.feedback unifies, in display order: the values of feedback.mechanism and feedback_reads.mechanism. No errors.';
 REVOKE ALL ON FUNCTION innotrue.feedback_mechanisms() FROM PUBLIC;
 
-CREATE FUNCTION innotrue.feedback_excerpt(body text)
-RETURNS text
-LANGUAGE sql
-IMMUTABLE PARALLEL SAFE STRICT
-AS $$
-    SELECT CASE WHEN length(t) > 160 THEN rtrim(left(t, 159)) || '…' ELSE t END
-      FROM (SELECT btrim(regexp_replace(feedback_excerpt.body, '\s+', ' ', 'g')) AS t) s
-$$;
-COMMENT ON FUNCTION innotrue.feedback_excerpt(text) IS
-    'The short text of a feedback item: white space collapsed, at most 160 characters (cut ones end in an ellipsis). No errors.';
-REVOKE ALL ON FUNCTION innotrue.feedback_excerpt(text) FROM PUBLIC;
-
 -- Session feedback -----------------------------------------------------------------------------
 
 CREATE TABLE innotrue.session_feedback (
@@ -80,7 +68,8 @@ CREATE TABLE innotrue.feedback_reads (
     id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id      uuid NOT NULL REFERENCES innotrue.profiles (id) ON DELETE CASCADE,
     mechanism    text NOT NULL
-        CONSTRAINT feedback_reads_mechanism_check CHECK (mechanism = ANY (innotrue.feedback_mechanisms())),
+        CONSTRAINT feedback_reads_mechanism_check CHECK (mechanism IN ('scenario_evaluation', 'paragraph_evaluation',
+            'module_feedback', 'assignment_grading', 'assessment_interpretation', 'goal_comment', 'session_feedback')),
     last_seen_at timestamptz NOT NULL,
     created_at   timestamptz NOT NULL DEFAULT now(),
     updated_at   timestamptz NOT NULL DEFAULT now(),
@@ -167,14 +156,16 @@ SELECT 'rls_table_rules', r.id FROM innotrue.rls_table_rules r
 -- instructor those of her clients, an organization manager those its members share).
 CREATE VIEW innotrue.feedback WITH (security_invoker = true) AS
 SELECT f.client_id, f.mechanism, f.item_id, f.given_by, f.given_at, f.subject_kind, f.subject_id,
-       f.score, innotrue.feedback_excerpt(f.body) AS summary,
+       f.score,
+       -- the short text: white space collapsed, at most 160 characters
+       CASE WHEN length(f.body) > 160 THEN rtrim(left(f.body, 159)) || '…' ELSE f.body END AS summary,
        f.given_at > coalesce(r.last_seen_at, '-infinity') AS is_new
-  FROM (
+  FROM (SELECT u.*, btrim(regexp_replace(u.raw_body, '\s+', ' ', 'g')) AS body FROM (
     -- scenario evaluation: the instructor's overall notes, released when the scenario is evaluated
     SELECT a.user_id AS client_id, 'scenario_evaluation'::text AS mechanism, a.id AS item_id,
            a.assigned_by AS given_by, a.evaluated_at AS given_at,
            'scenario_assignment'::text AS subject_kind, a.id AS subject_id, NULL::numeric AS score,
-           a.overall_notes AS body
+           a.overall_notes AS raw_body
       FROM innotrue.scenario_assignments a
      WHERE a.status = 'evaluated' AND btrim(a.overall_notes) <> ''
     UNION ALL
@@ -222,7 +213,7 @@ SELECT f.client_id, f.mechanism, f.item_id, f.given_by, f.given_at, f.subject_ki
            coalesce(s.session_id, s.group_session_id), s.rating,
            coalesce(nullif(btrim(s.body), ''), 'Rating ' || s.rating)
       FROM innotrue.session_feedback s
-  ) f
+  ) u) f
   LEFT JOIN innotrue.feedback_reads r ON r.user_id = f.client_id AND r.mechanism = f.mechanism;
 COMMENT ON VIEW innotrue.feedback IS
     'Every feedback a client has received, one row per item of the seven stored mechanisms (innotrue.feedback_mechanisms()): who gave it (NULL for the system), when, on what (subject_kind + subject_id), a score where the mechanism has one, a short text, and whether it is new to the client (given after her feedback_reads time for the mechanism). security_invoker: row-level security of the underlying tables applies. docs/feedback.md.';
@@ -234,7 +225,7 @@ COMMENT ON COLUMN innotrue.feedback.given_at IS 'When the client received it: ev
 COMMENT ON COLUMN innotrue.feedback.subject_kind IS 'What the feedback is on: scenario_assignment, scenario_response, module_progress, module_assignment, assessment_response, goal, session or group_session.';
 COMMENT ON COLUMN innotrue.feedback.subject_id IS 'Id of the subject, in the table named by subject_kind.';
 COMMENT ON COLUMN innotrue.feedback.score IS 'Paragraph rating, assignment score or session rating; NULL for the other mechanisms.';
-COMMENT ON COLUMN innotrue.feedback.summary IS 'Short text (innotrue.feedback_excerpt, at most 160 characters).';
+COMMENT ON COLUMN innotrue.feedback.summary IS 'Short text: white space collapsed, at most 160 characters (a cut one ends in an ellipsis).';
 COMMENT ON COLUMN innotrue.feedback.is_new IS 'Given after the client last marked the mechanism seen (mark_feedback_seen), or never marked.';
 REVOKE ALL ON innotrue.feedback FROM PUBLIC;
 
@@ -312,7 +303,7 @@ RETURNS text
 LANGUAGE sql
 IMMUTABLE PARALLEL SAFE
 AS $$
-    SELECT CASE WHEN capability_goal_title.pass_score IS NULL
+    SELECT CASE WHEN capability_goal_title.pass_score IS NULL OR capability_goal_title.score >= capability_goal_title.pass_score
                 THEN format('Strengthen %s (now %s of %s)', capability_goal_title.domain_name,
                             capability_goal_title.score, capability_goal_title.scale_max)
                 ELSE format('Raise %s from %s to %s (of %s)', capability_goal_title.domain_name,
@@ -320,7 +311,7 @@ AS $$
            END
 $$;
 COMMENT ON FUNCTION innotrue.capability_goal_title(text, numeric, numeric, integer) IS
-    'Suggested title of a goal for a weak capability domain: "Raise <domain> from <score> to <pass mark> (of <max>)", or "Strengthen <domain> (now <score> of <max>)" without a pass mark. No errors.';
+    'Suggested title of a goal for a capability domain: "Raise <domain> from <score> to <pass mark> (of <max>)" below the pass mark, else "Strengthen <domain> (now <score> of <max>)". No errors.';
 REVOKE ALL ON FUNCTION innotrue.capability_goal_title(text, numeric, numeric, integer) FROM PUBLIC;
 
 CREATE FUNCTION innotrue.suggest_goals_from_snapshot(snapshot_id uuid, lowest integer DEFAULT NULL)
