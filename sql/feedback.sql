@@ -140,7 +140,8 @@ SET CONSTRAINTS ALL IMMEDIATE;   -- the demo's deferred layer rules, so that pol
 CREATE ROLE fb_app NOLOGIN;
 SELECT innotrue.enable_row_level_security('fb_app') > 0 AS rls_enabled;
 GRANT SELECT ON innotrue.feedback TO fb_app;
-GRANT EXECUTE ON FUNCTION innotrue.mark_feedback_seen(uuid, text, timestamptz), innotrue.my_mark_feedback_seen(text),
+-- the current-user form alone for the client; the service form here only to show RLS refusing it
+GRANT EXECUTE ON FUNCTION innotrue.my_mark_feedback_seen(text), innotrue.mark_feedback_seen(uuid, text, timestamptz),
                           innotrue.feedback_mechanisms() TO fb_app;
 CREATE FUNCTION pg_temp.seen_by(who text) RETURNS text LANGUAGE plpgsql
 AS $$

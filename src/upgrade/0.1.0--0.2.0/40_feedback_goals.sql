@@ -262,14 +262,16 @@ COMMENT ON FUNCTION innotrue.mark_feedback_seen(uuid, text, timestamptz) IS
     'Marks a client''s feedback of one mechanism (NULL = all) seen up to seen_at: items of innotrue.feedback given at or before it are no longer new. A time earlier than the stored one changes nothing. Returns the number of mechanisms marked. Errors: NULL user_id or seen_at 22004, unknown mechanism 22023, unknown user 23503.';
 REVOKE ALL ON FUNCTION innotrue.mark_feedback_seen(uuid, text, timestamptz) FROM PUBLIC;
 
+-- SECURITY DEFINER like unlock_resource(uuid): the caller needs EXECUTE on this function only,
+-- and it only ever writes the current user's markers.
 CREATE FUNCTION innotrue.my_mark_feedback_seen(mechanism text DEFAULT NULL)
 RETURNS integer
 LANGUAGE sql
-VOLATILE PARALLEL UNSAFE
+VOLATILE PARALLEL UNSAFE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT innotrue.mark_feedback_seen(innotrue.current_user_id(), my_mark_feedback_seen.mechanism, now()) $$;
 COMMENT ON FUNCTION innotrue.my_mark_feedback_seen(text) IS
-    'mark_feedback_seen for innotrue.current_user_id(), seen now. Errors: anonymous caller 22004, unknown mechanism 22023.';
+    'mark_feedback_seen for innotrue.current_user_id(), seen now (SECURITY DEFINER: writes only the caller''s own markers). Errors: anonymous caller 22004, unknown mechanism 22023.';
 REVOKE ALL ON FUNCTION innotrue.my_mark_feedback_seen(text) FROM PUBLIC;
 
 -- Goals from capability results ----------------------------------------------------------------
