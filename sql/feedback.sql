@@ -51,7 +51,7 @@ SELECT f.subject_kind, count(*) AS items,
   FROM innotrue.feedback f GROUP BY f.subject_kind ORDER BY f.subject_kind;
 
 -- 3. Release rules.
--- A draft of coach feedback is not shown; publishing it shows it.
+-- A draft of coach feedback is not shown; publishing it shows it (its summary on one line).
 INSERT INTO innotrue.coach_module_feedback (id, user_id, coach_id, module_progress_id, content)
 VALUES ('00000000-0000-0000-0000-00000000fb01', innotrue.seed_id('demo', 'user/alice'), innotrue.seed_id('demo', 'user/carlos'),
         innotrue.seed_id('demo', 'module_progress/alice/1'), E'Draft:   a good\n  welcome.');

@@ -157,10 +157,10 @@ SELECT 'rls_table_rules', r.id FROM innotrue.rls_table_rules r
 CREATE VIEW innotrue.feedback WITH (security_invoker = true) AS
 SELECT f.client_id, f.mechanism, f.item_id, f.given_by, f.given_at, f.subject_kind, f.subject_id,
        f.score,
-       -- the short text: white space collapsed, at most 160 characters
+       -- the short text: on one line, at most 160 characters
        CASE WHEN length(f.body) > 160 THEN rtrim(left(f.body, 159)) || '…' ELSE f.body END AS summary,
        f.given_at > coalesce(r.last_seen_at, '-infinity') AS is_new
-  FROM (SELECT u.*, btrim(regexp_replace(u.raw_body, '\s+', ' ', 'g')) AS body FROM (
+  FROM (SELECT u.*, btrim(translate(u.raw_body, E'\n\r\t', '   ')) AS body FROM (
     -- scenario evaluation: the instructor's overall notes, released when the scenario is evaluated
     SELECT a.user_id AS client_id, 'scenario_evaluation'::text AS mechanism, a.id AS item_id,
            a.assigned_by AS given_by, a.evaluated_at AS given_at,
@@ -225,7 +225,7 @@ COMMENT ON COLUMN innotrue.feedback.given_at IS 'When the client received it: ev
 COMMENT ON COLUMN innotrue.feedback.subject_kind IS 'What the feedback is on: scenario_assignment, scenario_response, module_progress, module_assignment, assessment_response, goal, session or group_session.';
 COMMENT ON COLUMN innotrue.feedback.subject_id IS 'Id of the subject, in the table named by subject_kind.';
 COMMENT ON COLUMN innotrue.feedback.score IS 'Paragraph rating, assignment score or session rating; NULL for the other mechanisms.';
-COMMENT ON COLUMN innotrue.feedback.summary IS 'Short text: white space collapsed, at most 160 characters (a cut one ends in an ellipsis).';
+COMMENT ON COLUMN innotrue.feedback.summary IS 'Short text: line breaks and tabs as spaces, trimmed, at most 160 characters (a cut one ends in an ellipsis).';
 COMMENT ON COLUMN innotrue.feedback.is_new IS 'Given after the client last marked the mechanism seen (mark_feedback_seen), or never marked.';
 REVOKE ALL ON innotrue.feedback FROM PUBLIC;
 
