@@ -67,6 +67,8 @@ COMMENT ON COLUMN innotrue.session_feedback.rating IS
 CREATE TABLE innotrue.feedback_reads (
     id           uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     user_id      uuid NOT NULL REFERENCES innotrue.profiles (id) ON DELETE CASCADE,
+    -- the list of innotrue.feedback_mechanisms(), written out so that the check needs no function
+    -- privilege (sql/feedback.sql marks every mechanism, so the two cannot drift apart unnoticed)
     mechanism    text NOT NULL
         CONSTRAINT feedback_reads_mechanism_check CHECK (mechanism IN ('scenario_evaluation', 'paragraph_evaluation',
             'module_feedback', 'assignment_grading', 'assessment_interpretation', 'goal_comment', 'session_feedback')),
