@@ -108,6 +108,23 @@ SELECT domain_name, score_a AS before, score_b AS after, delta
  ORDER BY order_index;
 
 \echo
+\echo '=== 3b. Goals from the result (innotrue.suggest_goals_from_snapshot, create_goal_from_suggestion) ==='
+\echo 'Domains of her first self-assessment below the pass mark:'
+SELECT domain_name, score, pass_score, suggested_title
+  FROM innotrue.suggest_goals_from_snapshot(innotrue.seed_id('demo', 'capability_snapshot/alice/1'));
+\echo 'She takes the suggestion; the goal records the snapshot and the domain that prompted it:'
+SELECT innotrue.create_goal_from_suggestion(innotrue.seed_id('demo', 'capability_snapshot/alice/1'),
+                                            innotrue.seed_id('demo', 'capability_domain/security_identity'),
+                                            target_date => '2026-04-30') AS security_goal \gset
+SELECT g.title, g.category, s.title AS prompted_by, d.name AS domain
+  FROM innotrue.goals g JOIN innotrue.capability_snapshots s ON s.id = g.assessment_snapshot_id
+  JOIN innotrue.capability_domains d ON d.id = g.capability_domain_id
+ WHERE g.id = :'security_goal';
+\echo 'Progress on that domain against her latest snapshot (innotrue.goal_assessment_progress):'
+SELECT domain_name, baseline_score, latest_score, delta, pass_score, latest_passes
+  FROM innotrue.goal_assessment_progress WHERE goal_id = :'security_goal';
+
+\echo
 \echo '=== 4. Public assessment /public-assessment/leadership-style-snapshot (innotrue.compute_assessment_scores) ==='
 SELECT d.slug, d.is_public, d.requires_email,
        (SELECT count(*) FROM innotrue.assessment_dimensions x WHERE x.definition_id = d.id) AS dimensions,
@@ -191,6 +208,21 @@ SELECT split_part(c.email, '@', 1) AS client, t.name AS assignment, a.status, a.
   JOIN innotrue.module_assignment_types t ON t.id = a.assignment_type_id
   JOIN innotrue.program_modules m ON m.id = a.module_id
  WHERE EXISTS (SELECT 1 FROM innotrue.program_coaches pc WHERE pc.program_id = m.program_id AND pc.user_id = :'irene');
+
+\echo
+\echo '=== 9b. All of Alice''s feedback in one list (innotrue.feedback) ==='
+SELECT to_char(f.given_at, 'YYYY-MM-DD') AS given_on, f.mechanism, coalesce(split_part(p.email, '@', 1), 'system') AS given_by,
+       f.subject_kind, f.score, f.summary, f.is_new
+  FROM innotrue.feedback f LEFT JOIN innotrue.profiles p ON p.id = f.given_by
+ WHERE f.client_id = :'alice' ORDER BY f.given_at DESC, f.mechanism;
+\echo 'She opens her feedback (innotrue.my_mark_feedback_seen): nothing is new any more.'
+SELECT set_config('innotrue.user_id', :'alice', true) AS ignored \gset
+SELECT innotrue.my_mark_feedback_seen() AS mechanisms_marked;
+SELECT count(*) FILTER (WHERE is_new) AS new_items, count(*) AS items FROM innotrue.feedback WHERE client_id = :'alice';
+\echo 'Feedback per client and mechanism (seven mechanisms, one view):'
+SELECT split_part(p.email, '@', 1) AS client, string_agg(x.mechanism || ' ' || x.n, ', ' ORDER BY x.mechanism) AS items
+  FROM (SELECT client_id, mechanism, count(*) AS n FROM innotrue.feedback GROUP BY 1, 2) x
+  JOIN innotrue.profiles p ON p.id = x.client_id GROUP BY p.email ORDER BY 1;
 
 \echo
 \echo '=== 10. Org admin Olivia: members, consent, invitations, credit pool ==='
