@@ -1,0 +1,64 @@
+
+-- Default deny, the closing sweep of the step (issue 16; docs/security.md). It runs after every
+-- area's part, so no later part can leave anything open: nothing of the extension stays usable by
+-- PUBLIC, no role keeps a privilege that innotrue.grant_access did not give it, and every role
+-- grant_access recorded gets its class's decisions again (the functions and tables this step
+-- added among them) and the policies as this version writes them. A new function or table needs a
+-- row in innotrue.privilege_decisions (10_privileges.sql says how); the privileges test refuses
+-- one without.
+DO $sweep$
+DECLARE
+    ext_owner oid := (SELECT e.extowner FROM pg_catalog.pg_extension e WHERE e.extname = 'innotrue');
+    r record;
+BEGIN
+    REVOKE ALL ON ALL FUNCTIONS IN SCHEMA innotrue FROM PUBLIC;
+    REVOKE ALL ON ALL TABLES IN SCHEMA innotrue FROM PUBLIC;
+    REVOKE ALL ON ALL SEQUENCES IN SCHEMA innotrue FROM PUBLIC;
+    REVOKE ALL ON SCHEMA innotrue FROM PUBLIC;
+
+    -- 0.1.0's enable_row_level_security granted every table to anon, authenticated and
+    -- service_role wherever they existed. Such a deployment keeps working with the classes
+    -- PostgREST means by them (docs/postgrest.md), where the role's row-level security bypass fits
+    -- the class; otherwise the role loses its grants below.
+    FOR r IN SELECT v.role_name, v.privilege_class
+               FROM (VALUES ('anon', 'anonymous'), ('authenticated', 'user'), ('service_role', 'service'))
+                    AS v (role_name, privilege_class)
+               JOIN pg_catalog.pg_roles g ON g.rolname = v.role_name
+              WHERE pg_catalog.has_table_privilege(g.oid, 'innotrue.profiles', 'SELECT')
+                AND NOT EXISTS (SELECT 1 FROM innotrue.rls_app_roles a WHERE a.role_name = v.role_name)
+                AND (g.rolbypassrls OR g.rolsuper) = (v.privilege_class = 'service')
+    LOOP
+        PERFORM innotrue.grant_access(r.role_name, r.privilege_class);
+    END LOOP;
+
+    -- Every other holder of a privilege on the extension's schema, tables, sequences or functions
+    -- loses it.
+    FOR r IN SELECT DISTINCT g.rolname
+               FROM (SELECT (pg_catalog.aclexplode(c.relacl)).grantee FROM pg_catalog.pg_class c
+                      WHERE c.relnamespace = 'innotrue'::regnamespace AND c.relacl IS NOT NULL
+                     UNION
+                     SELECT (pg_catalog.aclexplode(p.proacl)).grantee FROM pg_catalog.pg_proc p
+                      WHERE p.pronamespace = 'innotrue'::regnamespace AND p.proacl IS NOT NULL
+                     UNION
+                     SELECT (pg_catalog.aclexplode(n.nspacl)).grantee FROM pg_catalog.pg_namespace n
+                      WHERE n.nspname = 'innotrue' AND n.nspacl IS NOT NULL) x
+               JOIN pg_catalog.pg_roles g ON g.oid = x.grantee
+              WHERE x.grantee <> ext_owner
+                AND g.rolname NOT IN (SELECT a.role_name FROM innotrue.rls_app_roles a)
+              ORDER BY g.rolname
+    LOOP
+        EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA innotrue FROM %I', r.rolname);
+        EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA innotrue FROM %I', r.rolname);
+        EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA innotrue FROM %I', r.rolname);
+        EXECUTE format('REVOKE ALL ON SCHEMA innotrue FROM %I', r.rolname);
+    END LOOP;
+
+    -- The recorded roles: this version's policies and their class's grants.
+    FOR r IN SELECT a.role_name FROM innotrue.rls_app_roles a
+               JOIN pg_catalog.pg_roles g ON g.rolname = a.role_name
+              ORDER BY a.role_name
+    LOOP
+        PERFORM innotrue.apply_row_level_security(r.role_name);
+    END LOOP;
+END
+$sweep$;
