@@ -705,7 +705,7 @@ BEGIN
     SELECT s.user_id, s.evaluator_id INTO owner_id, evaluator
       FROM innotrue.capability_snapshots s WHERE s.id = my_score_capability_snapshot.snapshot_id;
     IF NOT FOUND OR me IS NULL
-       OR NOT (owner_id = me OR evaluator = me OR owner_id = ANY (innotrue.my_client_ids()) OR innotrue.is_admin()) THEN
+       OR NOT (owner_id = me OR coalesce(evaluator = me, false) OR owner_id = ANY (innotrue.my_client_ids()) OR innotrue.is_admin()) THEN
         RAISE EXCEPTION 'capability snapshot % is not yours to score', my_score_capability_snapshot.snapshot_id
             USING ERRCODE = 'insufficient_privilege',
                   HINT = 'Its owner, its evaluator, her coaches and platform admins score a snapshot.';
