@@ -104,7 +104,7 @@ SELECT 'function', f.name,
     ('check_snapshot_question_rating()', '', 'docs/assessments.md', 'trigger'),
     ('score_capability_snapshot(uuid)', 'service', 'docs/assessments.md', 'scores any snapshot; users call my_score_capability_snapshot'),
     ('compare_capability_snapshots(uuid, uuid)', 'user service administrator', 'docs/assessments.md', 'reads under the caller''s policies'),
-    ('express_assessment_interest(uuid, uuid)', 'user service', 'docs/assessments.md', 'invoker: a user registers only herself (policy owner_insert, 42501 otherwise)'),
+    ('express_assessment_interest(uuid, uuid)', 'service', 'docs/assessments.md', 'registers any user; users call my_express_assessment_interest'),
     ('set_assessment_interest_status(uuid, text, text, timestamp with time zone)', 'user service', 'docs/assessments.md', 'invoker: platform admins only by the policies'),
     -- notifications
     ('render_template(text, jsonb, boolean, boolean)', 'service administrator', 'docs/notifications.md', 'no user data'),
@@ -161,6 +161,7 @@ SELECT 'function', f.name,
     ('my_explain_entitlement(text)', 'user', 'docs/entitlements.md', 'current user only'),
     ('my_record_feature_usage(text, integer)', 'user', 'docs/entitlements.md', 'current user only: she meters her own use'),
     ('my_enroll_in_program(uuid, text)', 'user', 'docs/credits.md', 'current user only: pays with her own credits for what she gets'),
+    ('my_express_assessment_interest(uuid)', 'user', 'docs/assessments.md', 'current user only'),
     ('my_score_capability_snapshot(uuid)', 'user', 'docs/assessments.md', 'her own snapshot, or one of a client she coaches or evaluates')
   ) AS f (name, classes, doc, reason);
 
@@ -691,6 +692,15 @@ AS $$ SELECT innotrue.enroll_in_program(innotrue.current_user_id(), my_enroll_in
 COMMENT ON FUNCTION innotrue.my_enroll_in_program(uuid, text) IS
     'enroll_in_program for innotrue.current_user_id(): she enrolls herself and pays the price from her own credits. Returns the enrollment id. Errors as enroll_in_program (an anonymous caller: its NULL user error).';
 
+CREATE FUNCTION innotrue.my_express_assessment_interest(psychometric_assessment_id uuid)
+RETURNS uuid
+LANGUAGE sql
+VOLATILE PARALLEL UNSAFE STRICT SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT innotrue.express_assessment_interest(innotrue.current_user_id(), my_express_assessment_interest.psychometric_assessment_id) $$;
+COMMENT ON FUNCTION innotrue.my_express_assessment_interest(uuid) IS
+    'express_assessment_interest for innotrue.current_user_id(): she registers her own interest. Returns the registration id; NULL for an anonymous caller. Errors as express_assessment_interest (unknown or inactive entry 22023, feature not granted 42501).';
+
 CREATE FUNCTION innotrue.my_score_capability_snapshot(snapshot_id uuid)
 RETURNS jsonb
 LANGUAGE plpgsql
@@ -749,15 +759,17 @@ AS $$
            array_to_string(d.service_may, ', '),
            array_to_string(d.administrator_may, ', '),
            pol.names,
-           coalesce(substring(pg_catalog.obj_description(coalesce(f.oid, c.oid),
-                                                           CASE d.object_type WHEN 'function' THEN 'pg_proc' ELSE 'pg_class' END)
-                              FROM '^(.*?[.:])(\s|$)'),
-                    d.reason),
+           coalesce(CASE WHEN length(x.sentence) > 200 THEN left(x.sentence, 197) || '...' ELSE x.sentence END, d.reason),
            d.doc
       FROM innotrue.privilege_decisions d
       LEFT JOIN f ON d.object_type = 'function' AND f.name = d.object_name
       LEFT JOIN c ON d.object_type = 'table' AND c.name = d.object_name
       LEFT JOIN pol ON pol.table_name = d.object_name AND d.object_type = 'table'
+      CROSS JOIN LATERAL (
+          SELECT coalesce(substring(t.comment FROM '^(.*?[.])(\s|$)'), t.comment) AS sentence
+            FROM (SELECT pg_catalog.obj_description(coalesce(f.oid, c.oid),
+                                                    CASE d.object_type WHEN 'function' THEN 'pg_proc' ELSE 'pg_class' END)
+                         AS comment) t) x
      ORDER BY d.object_type, d.object_name
 $$;
 COMMENT ON FUNCTION innotrue.privilege_matrix() IS
