@@ -11,6 +11,7 @@
 -- Decisions ----------------------------------------------------------------------------------
 
 CREATE TABLE innotrue.privilege_decisions (
+    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
     object_type       text NOT NULL
         CONSTRAINT privilege_decisions_object_type_check CHECK (object_type IN ('function', 'table')),
     object_name       text NOT NULL
@@ -22,7 +23,7 @@ CREATE TABLE innotrue.privilege_decisions (
     user_fixed_columns text[] NOT NULL DEFAULT '{}',
     doc               text NOT NULL CONSTRAINT privilege_decisions_doc_check CHECK (doc ~ '^docs/[a-z_-]+\.md$'),
     reason            text,
-    PRIMARY KEY (object_type, object_name),
+    CONSTRAINT privilege_decisions_object_key UNIQUE (object_type, object_name),
     CONSTRAINT privilege_decisions_privileges_check CHECK (
         CASE object_type
             WHEN 'function' THEN anonymous_may || user_may || service_may || administrator_may <@ '{execute}'::text[]

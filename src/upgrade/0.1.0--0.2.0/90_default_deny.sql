@@ -6,6 +6,16 @@
 -- added among them) and the policies as this version writes them. A new function or table needs a
 -- row in innotrue.privilege_decisions (10_privileges.sql says how); the privileges test refuses
 -- one without.
+
+-- Every table this step created gets its kind's row-level security rules now, as the 0.1.0 install
+-- gave its own tables, and those rows count as installed seed rows: a restored dump carrying them
+-- replaces them instead of colliding (rls_table_rules is finalized already, so 99_finalize.sql
+-- would not record them).
+SELECT innotrue.add_default_rls_rules();
+INSERT INTO innotrue.seed_rows (table_name, row_id)
+SELECT 'rls_table_rules', r.id FROM innotrue.rls_table_rules r
+ WHERE NOT EXISTS (SELECT 1 FROM innotrue.seed_rows s WHERE s.table_name = 'rls_table_rules' AND s.row_id = r.id);
+
 DO $sweep$
 DECLARE
     ext_owner oid := (SELECT e.extowner FROM pg_catalog.pg_extension e WHERE e.extname = 'innotrue');
