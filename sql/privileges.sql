@@ -124,3 +124,30 @@ SELECT innotrue.grant_access('privileges_test_bypass', NULL);
 \set VERBOSITY default
 SELECT count(*) AS recorded FROM innotrue.rls_app_roles WHERE role_name = 'privileges_test_bypass';
 DROP ROLE privileges_test_bypass;
+
+-- Upgrading a 0.1.0 database whose application role had 0.1.0's broad grants: the sweep leaves it
+-- exactly the user class's privileges and this version's policies.
+\set origdb :DBNAME
+SET client_min_messages = warning;
+DROP DATABASE IF EXISTS innotrue_privileges_upgrade;
+DROP ROLE IF EXISTS privileges_upgrade_app;
+CREATE DATABASE innotrue_privileges_upgrade;
+RESET client_min_messages;
+\c innotrue_privileges_upgrade
+CREATE ROLE privileges_upgrade_app NOLOGIN;
+CREATE EXTENSION innotrue VERSION '0.1.0';
+SELECT innotrue.enable_row_level_security('privileges_upgrade_app') > 0 AS enabled_on_0_1_0;
+SELECT has_table_privilege('privileges_upgrade_app', 'innotrue.credit_batches', 'INSERT') AS may_insert_batches,
+       has_function_privilege('privileges_upgrade_app', 'innotrue.deduct_credits(uuid, text, integer, text, jsonb)', 'EXECUTE') AS may_deduct;
+ALTER EXTENSION innotrue UPDATE TO '0.2.0';
+SELECT has_table_privilege('privileges_upgrade_app', 'innotrue.credit_batches', 'INSERT') AS may_insert_batches,
+       has_table_privilege('privileges_upgrade_app', 'innotrue.credit_batches', 'SELECT') AS may_read_batches,
+       has_function_privilege('privileges_upgrade_app', 'innotrue.deduct_credits(uuid, text, integer, text, jsonb)', 'EXECUTE') AS may_deduct,
+       has_function_privilege('privileges_upgrade_app', 'innotrue.my_credit_balance()', 'EXECUTE') AS may_read_own_balance,
+       has_column_privilege('privileges_upgrade_app', 'innotrue.capability_snapshots', 'overall_score', 'UPDATE') AS may_write_scores;
+SELECT role_name, privilege_class FROM innotrue.rls_app_roles;
+SELECT (SELECT count(*) FROM pg_policies WHERE schemaname = 'innotrue') = (SELECT count(*) FROM innotrue.rls_policy_catalogue()) AS policies_current;
+\c :origdb
+SET client_min_messages = warning;
+DROP DATABASE innotrue_privileges_upgrade;
+DROP ROLE privileges_upgrade_app;
