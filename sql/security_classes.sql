@@ -8,7 +8,7 @@
 \set origdb :DBNAME
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS innotrue_security_classes;
-DROP ROLE IF EXISTS sec_anonymous, sec_user, sec_service, sec_administrator, anon, authenticated, service_role, authenticator;
+DROP ROLE IF EXISTS sec_anonymous, sec_user, sec_service, sec_administrator, sec_sender, anon, authenticated, service_role, authenticator;
 CREATE DATABASE innotrue_security_classes;
 RESET client_min_messages;
 \c innotrue_security_classes
@@ -221,6 +221,18 @@ SELECT public.sec_try(format('INSERT INTO innotrue.credit_batches (user_id, sour
        public.sec_try('SELECT innotrue.my_credit_balance()') AS my_balance;
 \c - postgres
 SELECT public.sec_state() = :'before' AS unchanged_after_service;
+
+-- The issue's outbox sender: a role under row-level security granted just the outbox functions (as
+-- 0.1.0 deployments did) claims the due rows instead of silently claiming none.
+CREATE ROLE sec_sender LOGIN;
+GRANT USAGE ON SCHEMA innotrue TO sec_sender;
+GRANT EXECUTE ON FUNCTION innotrue.claim_notifications(integer, text, interval), innotrue.complete_notification(uuid, text) TO sec_sender;
+\c - sec_sender
+SELECT public.sec_try_undo('SELECT count(*) FROM innotrue.claim_notifications(10, ''sender'')') AS claimed_under_rls,
+       public.sec_try('SELECT count(*) FROM innotrue.email_outbox') AS reads_outbox_directly;
+\c - postgres
+DROP OWNED BY sec_sender;
+DROP ROLE sec_sender;
 
 -- administrator: platform configuration -------------------------------------------------------------
 \c - sec_administrator
