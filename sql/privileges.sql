@@ -96,6 +96,18 @@ SELECT p.oid::regprocedure AS definer_without_search_path
  WHERE p.pronamespace = 'innotrue'::regnamespace AND p.prosecdef
    AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search\_path=pg\_catalog%');
 
+-- Functions that must run as the owner to work for the class they are granted to (90_default_deny.sql).
+SELECT p.oid::regprocedure AS must_run_as_owner
+  FROM pg_proc p
+ WHERE p.oid IN ('innotrue.claim_notifications(integer, text, interval)'::regprocedure,
+                 'innotrue.outbox_lease(uuid, text)'::regprocedure, 'innotrue.complete_notification(uuid, text)'::regprocedure,
+                 'innotrue.fail_notification(uuid, text, text)'::regprocedure, 'innotrue.notify(uuid, text, jsonb)'::regprocedure,
+                 'innotrue.queue_email(uuid, text, text, jsonb, uuid, uuid)'::regprocedure,
+                 'innotrue.score_capability_snapshot(uuid)'::regprocedure, 'innotrue.has_feature(text)'::regprocedure,
+                 'innotrue.feature_limit(text)'::regprocedure, 'innotrue.effective_plan_tier()'::regprocedure,
+                 'innotrue.resolve_entitlements()'::regprocedure, 'innotrue.explain_entitlement(text)'::regprocedure)
+   AND NOT p.prosecdef;
+
 -- The judged columns the user class may not write exist.
 SELECT x.object_name, c AS unknown_fixed_column
   FROM innotrue.privilege_decisions x, unnest(x.user_fixed_columns) c

@@ -611,31 +611,17 @@ $$;
 COMMENT ON FUNCTION innotrue.disable_row_level_security(name) IS
     'Undoes grant_access for app_role: drops the innotrue_* policies, disables row-level security on every innotrue table and revokes every privilege app_role holds on the extension. Returns the number of policies dropped. Unknown role: error 42704.';
 
--- Functions that must work for the class they are granted to ----------------------------------
-
--- The outbox sender (service) claims, completes and fails rows whatever the row-level security of
--- email_outbox says: these run as the owner (0.1.0 ran them as the caller, and a sender role under
--- RLS silently claimed nothing).
-ALTER FUNCTION innotrue.claim_notifications(integer, text, interval) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
-ALTER FUNCTION innotrue.outbox_lease(uuid, text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
-ALTER FUNCTION innotrue.complete_notification(uuid, text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
-ALTER FUNCTION innotrue.fail_notification(uuid, text, text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
--- notify and queue_email write notifications and the outbox: the service needs no table grant.
-ALTER FUNCTION innotrue.notify(uuid, text, jsonb) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
-ALTER FUNCTION innotrue.queue_email(uuid, text, text, jsonb, uuid, uuid) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
--- The scores of a snapshot are written by the scoring alone (no role may write overall_score or
--- passed by hand).
-ALTER FUNCTION innotrue.score_capability_snapshot(uuid) SECURITY DEFINER;
+-- Functions that must work for the class they are granted to: claim_notifications and the other
+-- outbox functions, notify, queue_email and score_capability_snapshot run as the owner since this
+-- version. The ALTER FUNCTION statements are in 90_default_deny.sql, after every area's part, so
+-- that a CREATE OR REPLACE of one of them in another part cannot turn it back into an invoker
+-- function.
 
 -- Current-user forms ----------------------------------------------------------------------------
 -- Each acts only for innotrue.current_user_id() and calls the service form as the owner (the user
 -- class may not execute the service form). 0.1.0's current-user forms of the entitlement functions
 -- called their service forms as the caller; they now run as the owner too.
-ALTER FUNCTION innotrue.has_feature(text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
-ALTER FUNCTION innotrue.feature_limit(text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
-ALTER FUNCTION innotrue.effective_plan_tier() SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
-ALTER FUNCTION innotrue.resolve_entitlements() SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
-ALTER FUNCTION innotrue.explain_entitlement(text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+-- (ALTER FUNCTION ... SECURITY DEFINER of these five: 90_default_deny.sql.)
 
 CREATE FUNCTION innotrue.my_credit_balance(OUT available bigint, OUT held bigint, OUT by_source jsonb,
                                            OUT next_expiring_amount bigint, OUT next_expiring_at timestamptz)

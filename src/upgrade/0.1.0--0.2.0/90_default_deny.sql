@@ -7,6 +7,29 @@
 -- row in innotrue.privilege_decisions (10_privileges.sql says how); the privileges test refuses
 -- one without.
 
+-- Functions that run as the owner since this version (10_privileges.sql says why), declared last so
+-- that no earlier part's CREATE OR REPLACE undoes it; sql/privileges.sql checks them.
+-- The outbox sender (service) claims, completes and fails rows whatever the row-level security of
+-- email_outbox says: these run as the owner (0.1.0 ran them as the caller, and a sender role under
+-- RLS silently claimed nothing).
+ALTER FUNCTION innotrue.claim_notifications(integer, text, interval) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+ALTER FUNCTION innotrue.outbox_lease(uuid, text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+ALTER FUNCTION innotrue.complete_notification(uuid, text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+ALTER FUNCTION innotrue.fail_notification(uuid, text, text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+-- notify and queue_email write notifications and the outbox: the service needs no table grant.
+ALTER FUNCTION innotrue.notify(uuid, text, jsonb) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+ALTER FUNCTION innotrue.queue_email(uuid, text, text, jsonb, uuid, uuid) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+-- The scores of a snapshot are written by the scoring alone (no role may write overall_score or
+-- passed by hand).
+ALTER FUNCTION innotrue.score_capability_snapshot(uuid) SECURITY DEFINER;
+-- The current-user forms of the entitlement functions call the forms with a user id, which the
+-- user class may not execute.
+ALTER FUNCTION innotrue.has_feature(text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+ALTER FUNCTION innotrue.feature_limit(text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+ALTER FUNCTION innotrue.effective_plan_tier() SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+ALTER FUNCTION innotrue.resolve_entitlements() SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+ALTER FUNCTION innotrue.explain_entitlement(text) SECURITY DEFINER SET search_path = pg_catalog, innotrue, pg_temp;
+
 -- Every table this step created gets its kind's row-level security rules now, as the 0.1.0 install
 -- gave its own tables, and those rows count as installed seed rows: a restored dump carrying them
 -- replaces them instead of colliding (rls_table_rules is finalized already, so 99_finalize.sql
