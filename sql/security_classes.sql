@@ -82,6 +82,8 @@ CREATE FUNCTION public.sec_state() RETURNS text LANGUAGE sql AS $$
         (SELECT string_agg(format('%s/%s/%s', overall_score, passed, notes), ',') FROM innotrue.capability_snapshots),
         (SELECT string_agg(format('%s/%s/%s', overall_score, status, overall_comments), ',') FROM innotrue.module_assignments),
         (SELECT string_agg(format('%s/%s/%s', user_id, role, sponsored_plan_id), ',' ORDER BY user_id) FROM innotrue.organization_members),
+        (SELECT string_agg(format('%s/%s/%s', slug, platform_tier_id, is_active), ',') FROM innotrue.organizations),
+        (SELECT string_agg(status, ',' ORDER BY id) FROM innotrue.coach_instructor_requests),
         (SELECT count(*) FROM innotrue.goal_comments), (SELECT count(*) FROM innotrue.coach_module_feedback),
         (SELECT count(*) FROM innotrue.paragraph_evaluations), (SELECT coalesce(sum(used), 0) FROM innotrue.feature_usage),
         (SELECT string_agg(format('%s:%s', status, attempts), ',' ORDER BY id) FROM innotrue.email_outbox),
@@ -106,6 +108,7 @@ SELECT (SELECT id FROM innotrue.plans WHERE key = 'elite') AS elite,
        (SELECT min(r.id::text) FROM innotrue.scenario_responses r WHERE r.user_id = :'alice'
            AND NOT EXISTS (SELECT 1 FROM innotrue.paragraph_evaluations e WHERE e.response_id = r.id AND e.evaluator_id = :'irene')) AS unevaluated_response,
        innotrue.seed_id('demo', 'program/leadership-foundations') AS leadership,
+       (SELECT id FROM innotrue.psychometric_assessments WHERE slug = 'disc-profile') AS disc,
        (SELECT jsonb_object_agg(q.key, (SELECT o.key FROM innotrue.assessment_question_options o WHERE o.question_id = q.id ORDER BY o.key LIMIT 1))
           FROM innotrue.assessment_questions q
           JOIN innotrue.assessment_definitions d ON d.id = q.definition_id AND d.slug = 'leadership-style-snapshot') AS answers
@@ -193,6 +196,18 @@ SELECT public.sec_try(format('UPDATE innotrue.organization_members SET sponsored
        public.sec_try(format('UPDATE innotrue.organization_members SET sponsored_plan_id = %L WHERE user_id = %L', :'elite', :'dana')) AS sponsor_dana,
        public.sec_try_undo(format('UPDATE innotrue.organization_members SET role = ''org_manager'' WHERE user_id = %L', :'bob')) AS promote_bob,
        public.sec_try_undo(format('INSERT INTO innotrue.organization_members (organization_id, user_id) VALUES (%L, %L)', :'acme', :'non_member')) AS add_member;
+-- a user files requests and registrations only in their initial, unreviewed state
+SET innotrue.user_id = :'dana';
+SELECT public.sec_try(format('INSERT INTO innotrue.coach_instructor_requests (user_id, requested_role, status, reviewed_by, reviewed_at) VALUES (%L, ''instructor'', ''approved'', %L, now())',
+                             :'dana', :'dana')) AS request_approved,
+       public.sec_try_undo(format('INSERT INTO innotrue.coach_instructor_requests (user_id, requested_role) VALUES (%L, ''instructor'')', :'dana')) AS request_pending,
+       public.sec_try_undo(format('INSERT INTO innotrue.assessment_interest_registrations (user_id, psychometric_assessment_id, status, contacted_at) VALUES (%L, %L, ''contacted'', now())',
+                                  :'dana', :'disc')) AS registration_contacted,
+       public.sec_try_undo(format('INSERT INTO innotrue.assessment_interest_registrations (user_id, psychometric_assessment_id) VALUES (%L, %L)',
+                                  :'dana', :'disc')) AS registration_pending;
+SET innotrue.user_id = :'olivia';
+SELECT public.sec_try(format('UPDATE innotrue.organizations SET platform_tier_id = NULL WHERE id = %L', :'acme')) AS change_paid_tier,
+       public.sec_try_undo(format('UPDATE innotrue.organizations SET industry = ''Advisory'' WHERE id = %L', :'acme')) AS edit_org_profile;
 -- a platform admin through the application is still bound by the ledger
 SET innotrue.user_id = :'ada';
 SELECT public.sec_try(format('INSERT INTO innotrue.credit_batches (user_id, source, amount, remaining) VALUES (%L, ''grant'', 1000, 1000)', :'alice')) AS admin_inserts_batch,
