@@ -79,7 +79,7 @@ SELECT x.object_name AS user_may_act_for_another
 SELECT x.object_name AS machinery_granted
   FROM innotrue.privilege_decisions x
  WHERE x.object_type = 'function'
-   AND split_part(x.object_name, '(', 1) IN ('grant_access', 'apply_privileges', 'apply_row_level_security',
+   AND split_part(x.object_name, '(', 1) IN ('grant_access', 'apply_privileges', 'revoke_privileges', 'apply_row_level_security',
                                              'enable_row_level_security', 'disable_row_level_security',
                                              'drop_rls_policies', 'add_default_rls_rules', 'load_demo_data', 'register_table')
    AND cardinality(x.anonymous_may || x.user_may || x.service_may || x.administrator_may) > 0;

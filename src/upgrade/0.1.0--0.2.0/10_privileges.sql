@@ -155,6 +155,7 @@ SELECT 'function', f.name,
     ('load_demo_data()', '', 'docs/demo.md', 'the owner loads the demo'),
     -- this file
     ('apply_privileges(name, text)', '', 'docs/security.md', 'the owner''s grant machinery'),
+    ('revoke_privileges(name)', '', 'docs/security.md', 'the owner''s grant machinery'),
     ('grant_access(name, text)', '', 'docs/security.md', 'run by the database owner once per role'),
     ('privilege_matrix()', 'administrator', 'docs/security.md', 'read-only catalogue'),
     ('my_credit_balance()', 'user', 'docs/credits.md', 'current user only'),
@@ -439,6 +440,22 @@ ALTER TABLE innotrue.rls_app_roles
 COMMENT ON COLUMN innotrue.rls_app_roles.privilege_class IS
     'The privilege class grant_access gave the role: anonymous, user, service or administrator (docs/security.md). A restored row grants it again.';
 
+CREATE FUNCTION innotrue.revoke_privileges(role_name name)
+RETURNS void
+LANGUAGE plpgsql
+VOLATILE PARALLEL UNSAFE STRICT
+SET search_path = pg_catalog, innotrue, pg_temp
+AS $$
+BEGIN
+    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA innotrue FROM %I', role_name);
+    EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA innotrue FROM %I', role_name);
+    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA innotrue FROM %I', role_name);
+    EXECUTE format('REVOKE ALL ON SCHEMA innotrue FROM %I', role_name);
+END
+$$;
+COMMENT ON FUNCTION innotrue.revoke_privileges(name) IS
+    'Revokes every privilege role_name holds on the innotrue schema and its tables, views, sequences and functions (column privileges included). Unknown role: 42704.';
+
 CREATE FUNCTION innotrue.apply_privileges(role_name name, privilege_class text)
 RETURNS integer
 LANGUAGE plpgsql
@@ -452,9 +469,7 @@ DECLARE
     granted integer := 0;
 BEGIN
     -- Start from nothing: whatever the role held before (0.1.0's broad grants among it) goes.
-    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA innotrue FROM %I', role_name);
-    EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA innotrue FROM %I', role_name);
-    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA innotrue FROM %I', role_name);
+    PERFORM innotrue.revoke_privileges(role_name);
     EXECUTE format('GRANT USAGE ON SCHEMA innotrue TO %I', role_name);
     FOR d IN SELECT * FROM innotrue.privilege_decisions ORDER BY object_type, object_name LOOP
         privs := CASE apply_privileges.privilege_class
@@ -603,10 +618,7 @@ BEGIN
             EXECUTE format('ALTER TABLE innotrue.%I DISABLE ROW LEVEL SECURITY', t.table_name);
         END IF;
     END LOOP;
-    EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA innotrue FROM %I', app_role);
-    EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA innotrue FROM %I', app_role);
-    EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA innotrue FROM %I', app_role);
-    EXECUTE format('REVOKE USAGE ON SCHEMA innotrue FROM %I', app_role);
+    PERFORM innotrue.revoke_privileges(app_role);
     RETURN dropped;
 END
 $$;

@@ -80,10 +80,7 @@ BEGIN
                 AND g.rolname NOT IN (SELECT a.role_name FROM innotrue.rls_app_roles a)
               ORDER BY g.rolname
     LOOP
-        EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA innotrue FROM %I', r.rolname);
-        EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA innotrue FROM %I', r.rolname);
-        EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA innotrue FROM %I', r.rolname);
-        EXECUTE format('REVOKE ALL ON SCHEMA innotrue FROM %I', r.rolname);
+        PERFORM innotrue.revoke_privileges(r.rolname);
     END LOOP;
 
     -- The recorded roles: this version's policies and their class's grants.
