@@ -37,10 +37,12 @@ CREATE TABLE public.ent_community_posts (id integer PRIMARY KEY, body text NOT N
 INSERT INTO public.ent_community_posts SELECT n, 'post ' || n FROM generate_series(1, 3) n;
 ALTER TABLE public.ent_community_posts ENABLE ROW LEVEL SECURITY;
 CREATE POLICY community_members ON public.ent_community_posts FOR SELECT
-    USING ((SELECT innotrue.has_feature(innotrue.current_user_id(), 'community')));
+    USING ((SELECT innotrue.has_feature('community')));
 CREATE ROLE ent_app_user;
 GRANT SELECT ON public.ent_community_posts TO ent_app_user;
+-- what grant_access(role, 'user') grants for this check: the current-user form, not has_feature(uuid, text)
 GRANT USAGE ON SCHEMA innotrue TO ent_app_user;
+GRANT EXECUTE ON FUNCTION innotrue.has_feature(text) TO ent_app_user;
 SET LOCAL ROLE ent_app_user;
 EXPLAIN (COSTS OFF) SELECT * FROM public.ent_community_posts;
 SET LOCAL innotrue.user_id = '00000000-0000-0000-0000-0000000000b1';   -- advanced: community granted

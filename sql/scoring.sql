@@ -164,6 +164,8 @@ SELECT count(*) AS responses FROM innotrue.assessment_responses;
 -- 6. Confidentiality: an application role can score but cannot read the matrix.
 CREATE ROLE scoring_test_app;
 GRANT USAGE ON SCHEMA innotrue TO scoring_test_app;
+-- what grant_access gives the anonymous and user classes (docs/privileges.md)
+GRANT EXECUTE ON FUNCTION innotrue.compute_assessment_scores(text, jsonb, text, boolean) TO scoring_test_app;
 GRANT SELECT ON innotrue.assessment_dimensions, innotrue.assessment_questions,
                 innotrue.assessment_question_options TO scoring_test_app;
 SET LOCAL ROLE scoring_test_app;

@@ -53,8 +53,10 @@ SELECT policies_are('innotrue', 'assessment_option_scores', ARRAY['innotrue_admi
 SELECT policies_are('innotrue', 'programs', ARRAY['innotrue_admin_all', 'innotrue_authenticated_read']);
 SELECT policies_are('innotrue', 'organizations',
                     ARRAY['innotrue_admin_all', 'innotrue_org_members_read', 'innotrue_org_managers_write']);
+-- managers read every membership of their organizations but write only the others' (org_check)
 SELECT policies_are('innotrue', 'organization_members',
-                    ARRAY['innotrue_admin_all', 'innotrue_owner_read', 'innotrue_org_shared_read', 'innotrue_org_managers_write']);
+                    ARRAY['innotrue_admin_all', 'innotrue_owner_read', 'innotrue_org_shared_read', 'innotrue_org_managers_read',
+                          'innotrue_org_managers_write']);
 SELECT policies_are('innotrue', 'credit_ledger', ARRAY['innotrue_admin_all', 'innotrue_owner_read', 'innotrue_org_managers_read']);
 SELECT policies_are('innotrue', 'email_outbox', ARRAY['innotrue_admin_all']);
 SELECT policies_are('innotrue', 'client_coaches', ARRAY['innotrue_admin_all', 'innotrue_owner_read', 'innotrue_party_read']);
