@@ -139,3 +139,7 @@ $$;
 COMMENT ON FUNCTION innotrue.health(integer) IS
     'One row per health check with status ok, warning or error and a detail: ledger invariants, negative balances, the AI counter, open holds past expiry, credits expiring within expiring_within_days days, the e-mail outbox (backlog, oldest due row, dead rows, leases past their end), configuration_report() problems, the credit write path, whether the library is preloaded, and this connection''s entitlement cache counters. Reads every ledger row (check_credit_invariants). SQLSTATE 22023 for a negative expiring_within_days.';
 REVOKE ALL ON FUNCTION innotrue.health(integer) FROM PUBLIC;
+
+-- Who may call it (docs/security.md): the administrator class (monitoring reads every owner's figures).
+INSERT INTO innotrue.privilege_decisions (object_type, object_name, administrator_may, doc, reason)
+VALUES ('function', 'health(integer)', '{execute}', 'docs/operations.md', 'monitoring: figures of every owner and the outbox');

@@ -86,3 +86,13 @@ $$;
 COMMENT ON FUNCTION innotrue.explain_entitlement(uuid, text, timestamptz) IS
     'Why a user has or lacks a feature, as JSON: every source considered (what it grants, its limit, whether it counted and why not), the deny if any, the winner, the merged limit, usage this month and the next reset; included_remaining (uses use_feature would still count without credits, NULL = all) and next_use (feature_use_quote for one use: included, charged, service_key, unit_cost, cost, refused; null when not granted). Unknown feature key: error 42704.';
 ALTER FUNCTION innotrue.explain_entitlement(text) PARALLEL RESTRICTED;
+
+-- Who may call them (docs/security.md). The quote is decided like explain_entitlement's service
+-- form, which shows it; the user forms of explain run as the owner.
+INSERT INTO innotrue.privilege_decisions (object_type, object_name, user_may, service_may, administrator_may, doc, reason)
+VALUES ('function', 'use_feature(uuid, text, integer, text, text)', '{}', '{execute}', '{}', 'docs/entitlements.md',
+        'counts and charges any user''s use: the backend that delivers the feature'),
+       ('function', 'my_use_feature(text, integer, text, text)', '{execute}', '{}', '{}', 'docs/entitlements.md',
+        'current user only'),
+       ('function', 'feature_use_quote(uuid, text, integer, timestamp with time zone)', '{}', '{execute}', '{execute}',
+        'docs/entitlements.md', 'answers for any user');

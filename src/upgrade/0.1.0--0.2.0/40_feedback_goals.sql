@@ -533,3 +533,30 @@ $$;
 COMMENT ON FUNCTION innotrue.load_demo_data() IS
     'Loads the demo platform (docs/demo.md) on top of the reference data: the 0.1.0 content (load_demo_data_0_1_0), then each later part (load_feedback_demo_data). Ids are innotrue.seed_id(''demo'', ''<kind>/<key>''). Runs once per database: a second call raises 55000.';
 REVOKE ALL ON FUNCTION innotrue.load_demo_data() FROM PUBLIC;
+
+-- Who may use what (docs/security.md). The views and goal functions run with the caller's rights:
+-- row-level security decides the rows.
+INSERT INTO innotrue.privilege_decisions (object_type, object_name, user_may, service_may, administrator_may, doc, reason)
+VALUES ('table', 'feedback', '{select}', '{select}', '{select}', 'docs/feedback.md', 'a view over tables with row-level security'),
+       ('table', 'goal_assessment_progress', '{select}', '{select}', '{select}', 'docs/assessments.md',
+        'a view over tables with row-level security'),
+       ('table', 'session_feedback', '{select,insert,update,delete}', '{select,insert,update,delete}', '{select}',
+        'docs/feedback.md', 'user data: the policies decide the rows'),
+       ('table', 'feedback_reads', '{select}', '{select,insert,update,delete}', '{select}', 'docs/feedback.md',
+        'users write their markers through my_mark_feedback_seen'),
+       ('function', 'my_mark_feedback_seen(text)', '{execute}', '{}', '{}', 'docs/feedback.md', 'current user only'),
+       ('function', 'mark_feedback_seen(uuid, text, timestamp with time zone)', '{}', '{execute}', '{}', 'docs/feedback.md',
+        'marks any client''s feedback'),
+       ('function', 'feedback_mechanisms()', '{execute}', '{execute}', '{execute}', 'docs/feedback.md', 'reference list'),
+       ('function', 'suggest_goals_from_snapshot(uuid, integer)', '{execute}', '{execute}', '{execute}', 'docs/assessments.md',
+        'caller''s rights: reads only snapshots the caller may read'),
+       ('function', 'create_goal_from_suggestion(uuid, uuid, text, date)', '{execute}', '{execute}', '{}', 'docs/assessments.md',
+        'caller''s rights: writes a goal the caller may write'),
+       ('function', 'capability_pass_score(integer, integer, integer)', '{execute}', '{execute}', '{execute}', 'docs/assessments.md',
+        'pure arithmetic'),
+       ('function', 'capability_score_passes(numeric, integer, integer, integer)', '{execute}', '{execute}', '{execute}',
+        'docs/assessments.md', 'pure arithmetic'),
+       ('function', 'capability_goal_title(text, numeric, numeric, integer)', '{execute}', '{execute}', '{execute}',
+        'docs/assessments.md', 'pure text'),
+       ('function', 'load_feedback_demo_data()', '{}', '{}', '{}', 'docs/demo.md', 'the owner loads the demo'),
+       ('function', 'load_demo_data_0_1_0()', '{}', '{}', '{}', 'docs/demo.md', 'the owner loads the demo');
