@@ -54,7 +54,6 @@
 
 #include "innotrue.h"
 
-PG_FUNCTION_INFO_V1(innotrue_current_user_id);
 PG_FUNCTION_INFO_V1(innotrue_has_feature);
 PG_FUNCTION_INFO_V1(innotrue_feature_limit);
 PG_FUNCTION_INFO_V1(innotrue_effective_plan_tier);
@@ -2061,94 +2060,4 @@ innotrue_record_feature_usage(PG_FUNCTION_ARGS)
 	if (state.unlimited)
 		PG_RETURN_NULL();
 	PG_RETURN_INT32(Max(state.limit - used, 0));
-}
-
-/* ------------------------------------------------------------------------
- * The current user
- * ------------------------------------------------------------------------
- */
-
-/*
- * looks_like_uuid
- *	  Whether s is 32 hex digits, optionally with hyphens and braces, so a
- *	  malformed setting gets an error naming the setting, not just the type.
- */
-static bool
-looks_like_uuid(const char *s)
-{
-	int			digits = 0;
-
-	for (; *s; s++)
-	{
-		if (isxdigit((unsigned char) *s))
-			digits++;
-		else if (*s != '-' && *s != '{' && *s != '}')
-			return false;
-	}
-	return digits == 32;
-}
-
-/*
- * uuid_from_setting
- *	  Parses a setting's value as a user id, with a clear error if it is not one.
- */
-static Datum
-uuid_from_setting(const char *name, const char *value)
-{
-	if (!looks_like_uuid(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("setting \"%s\" is not a valid user id: \"%s\"", name, value),
-				 errhint("The current user id must be a uuid (profiles.id).")));
-	return DirectFunctionCall1(uuid_in, CStringGetDatum(value));
-}
-
-/*
- * innotrue_current_user
- *	  The current platform user: auth.uid() when that function exists
- *	  (Supabase), else setting request.jwt.claim.sub, else setting
- *	  innotrue.user_id, else none (*isnull).  Empty settings count as unset.
- */
-Datum
-innotrue_current_user(bool *isnull)
-{
-	List	   *auth_uid = list_make2(makeString("auth"), makeString("uid"));
-	Oid			fn = LookupFuncName(auth_uid, 0, NULL, true);
-	const char *sub;
-
-	*isnull = false;
-	if (OidIsValid(fn) && get_func_rettype(fn) == UUIDOID)
-	{
-		LOCAL_FCINFO(callinfo, 0);
-		FmgrInfo	flinfo;
-		Datum		result;
-
-		fmgr_info(fn, &flinfo);
-		InitFunctionCallInfoData(*callinfo, &flinfo, 0, InvalidOid, NULL, NULL);
-		result = FunctionCallInvoke(callinfo);
-		*isnull = callinfo->isnull;
-		return result;
-	}
-	sub = GetConfigOption("request.jwt.claim.sub", true, false);
-	if (sub != NULL && sub[0] != '\0')
-		return uuid_from_setting("request.jwt.claim.sub", sub);
-	if (innotrue_user_id_setting != NULL && innotrue_user_id_setting[0] != '\0')
-		return uuid_from_setting("innotrue.user_id", innotrue_user_id_setting);
-	*isnull = true;
-	return (Datum) 0;
-}
-
-/*
- * innotrue_current_user_id
- *	  SQL wrapper of innotrue_current_user for RLS policies.
- */
-Datum
-innotrue_current_user_id(PG_FUNCTION_ARGS)
-{
-	bool		isnull;
-	Datum		result = innotrue_current_user(&isnull);
-
-	if (isnull)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(result);
 }
