@@ -126,6 +126,7 @@ BEGIN
     RAISE NOTICE 'trusted auth.uid() runs as %, search_path %', current_user, current_setting('search_path');
     RETURN nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub';
 END $$;
+GRANT USAGE ON SCHEMA auth TO regress_identity_app;
 CREATE SCHEMA regress_identity_evil;
 GRANT USAGE ON SCHEMA regress_identity_evil TO regress_identity_app;
 CREATE FUNCTION regress_identity_evil.current_setting(text, boolean) RETURNS text LANGUAGE plpgsql AS $$
