@@ -53,6 +53,7 @@
 #include "utils/uuid.h"
 
 #include "innotrue.h"
+#include "input_limits.h"
 
 PG_FUNCTION_INFO_V1(innotrue_has_feature);
 PG_FUNCTION_INFO_V1(innotrue_feature_limit);
@@ -1724,6 +1725,7 @@ innotrue_usage_period(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
+	innotrue_check_timestamp(PG_GETARG_TIMESTAMPTZ(0), "at");
 	usage_period(PG_GETARG_TIMESTAMPTZ(0), &start, &next);
 	values[0] = DateADTGetDatum(start);
 	values[1] = TimestampTzGetDatum(next);
@@ -1858,6 +1860,7 @@ innotrue_resolve_entitlements(PG_FUNCTION_ARGS)
 	UserResolution *r;
 	DateADT		period_start;
 
+	innotrue_check_timestamp(at, "at");
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_NARGS() == 3)
 	{
@@ -1932,6 +1935,7 @@ innotrue_entitlement_sources(PG_FUNCTION_ARGS)
 	ResolveContext ctx = {0};
 	bool		active;
 
+	innotrue_check_timestamp(PG_GETARG_TIMESTAMPTZ(2), "at");
 	InitMaterializedSRF(fcinfo, 0);
 	ctx.feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
 	ctx.one_feature = true;
@@ -1950,7 +1954,7 @@ static const char *const usage_upsert_sql =
 "VALUES ($1, $2, $3, $4) "
 "ON CONFLICT (user_id, feature_id, period_start) DO UPDATE "
 "SET used = u.used + excluded.used "
-"WHERE $5::integer IS NULL OR u.used + excluded.used <= $5::integer "
+"WHERE u.used::bigint + excluded.used <= coalesce($5::integer, 2147483647) "
 "RETURNING u.used";
 
 /*
@@ -2018,13 +2022,17 @@ innotrue_record_feature_usage(PG_FUNCTION_ARGS)
 	text	   *key = PG_GETARG_TEXT_PP(1);
 	int32		amount = PG_GETARG_INT32(2);
 	TimestampTz at = PG_GETARG_TIMESTAMPTZ(3);
-	char	   *key_str = text_to_cstring(key);
+	char	   *key_str;
 	bool		active;
-	Datum		feature_id = feature_by_key(key, &active);
+	Datum		feature_id;
 	FeatureState state = {{{0}}};
 	DateADT		period_start;
 	int32		used;
 
+	innotrue_check_count(amount, INNOTRUE_MAX_QUANTITY, "amount");
+	innotrue_check_timestamp(at, "at");
+	key_str = text_to_cstring(key);
+	feature_id = feature_by_key(key, &active);
 	if (amount <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -2050,8 +2058,14 @@ innotrue_record_feature_usage(PG_FUNCTION_ARGS)
 				 errdetail("Limit %d, requested %d.", state.limit, amount)));
 	if (!usage_upsert(user_id, feature_id, period_start, amount, state.limit, state.unlimited, &used))
 	{
-		int32		current = usage_in_period(user_id, feature_id, period_start);
+		int32		current;
 
+		if (state.unlimited)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("usage of feature \"%s\" this month would pass the largest count", key_str),
+					 errdetail("A monthly usage counter holds at most %d.", PG_INT32_MAX)));
+		current = usage_in_period(user_id, feature_id, period_start);
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("monthly limit of feature \"%s\" would be exceeded", key_str),
