@@ -1,4 +1,4 @@
--- Input limits (src/input_limits.h, docs/security.md "Input limits"): every refused input is an error
+-- Input limits (src/input_limits.h, docs/input-limits.md): every refused input is an error
 -- naming the argument (22023, 22003 or 22008), names no internal table or row, and changes nothing
 -- (pg_temp.state() before and after). Each bound is also shown accepted at its edge.
 \set ON_ERROR_ROLLBACK on

@@ -2,7 +2,7 @@
  *
  * input_limits.h
  *	  The bounds every SQL-callable entry point applies to what a caller
- *	  passes, in one place (documented in docs/security.md, "Input limits").
+ *	  passes, in one place (documented in docs/input-limits.md).
  *
  * Each check raises a clear error naming the argument before anything is
  * written; no bound depends on the data, so a caller can validate up front.
@@ -33,7 +33,8 @@
  * quantity), and uses recorded in one call (record_feature_usage amount). */
 #define INNOTRUE_MAX_QUANTITY			1000000
 
-/* Idempotency keys: 1 to 200 characters. */
+/* Idempotency keys and the names a caller passes (service_key, tier): 1 to 200
+ * characters. */
 #define INNOTRUE_MAX_KEY_LENGTH			200
 
 /* References (deduct/reserve) and notification payloads: at most 8 KB as
