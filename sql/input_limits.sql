@@ -53,8 +53,10 @@ SELECT pg_temp.err($$SELECT innotrue.deduct_credits('00000000-0000-0000-0000-000
 SELECT pg_temp.err($$SELECT innotrue.deduct_credits('00000000-0000-0000-0000-0000000000e1', 'goal_creation', 1, pg_temp.k(12288))$$);
 SELECT pg_temp.err($$SELECT innotrue.reserve_credits('00000000-0000-0000-0000-0000000000e1', 'goal_creation', 1, '15 minutes', '')$$);
 SELECT pg_temp.err($$SELECT innotrue.reserve_credits('00000000-0000-0000-0000-0000000000e1', 'goal_creation', 1, '15 minutes', pg_temp.k(201, 'é'))$$);
--- service keys and tiers are names of the same bound
+-- service keys, sources, feature keys and tiers are names of the same bound
 SELECT pg_temp.err($$SELECT innotrue.deduct_credits('00000000-0000-0000-0000-0000000000e1', pg_temp.k(10000))$$);
+SELECT pg_temp.err($$SELECT innotrue.grant_credits('00000000-0000-0000-0000-0000000000e1', 5, pg_temp.k(100000))$$);
+SELECT pg_temp.err($$SELECT innotrue.record_feature_usage('00000000-0000-0000-0000-0000000000e1', pg_temp.k(100000))$$);
 SELECT pg_temp.err($$SELECT innotrue.enroll_in_program('00000000-0000-0000-0000-0000000000e1', '00000000-0000-0000-0000-0000000000ff', '')$$);
 SELECT pg_temp.err($$SELECT innotrue.sponsor_enrollment('00000000-0000-0000-0000-0000000000e9', '00000000-0000-0000-0000-0000000000e1', '00000000-0000-0000-0000-0000000000ff', pg_temp.k(201))$$);
 SELECT pg_temp.state() = :'before' AS nothing_changed;

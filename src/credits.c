@@ -2274,6 +2274,7 @@ innotrue_grant_credits(PG_FUNCTION_ARGS)
 	require_arg(fcinfo, 1, "amount");
 	require_arg(fcinfo, 2, "source");
 	amount = PG_GETARG_INT64(1);
+	innotrue_check_key(PG_GETARG_TEXT_PP(2), "source");
 	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (amount <= 0)
 		ereport(ERROR,

@@ -2029,6 +2029,7 @@ innotrue_record_feature_usage(PG_FUNCTION_ARGS)
 	DateADT		period_start;
 	int32		used;
 
+	innotrue_check_key(key, "feature_key");
 	innotrue_check_count(amount, INNOTRUE_MAX_QUANTITY, "amount");
 	innotrue_check_timestamp(at, "at");
 	key_str = text_to_cstring(key);
