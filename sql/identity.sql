@@ -148,9 +148,13 @@ SET LOCAL request.jwt.claims = '';
 -- 5. PostgREST-shaped: anon / authenticated / service_role (NOLOGIN), an authenticator that logs in
 -- and switches role per request, the claims JSON set per transaction.
 CREATE ROLE regress_identity_authenticator LOGIN NOINHERIT;
-CREATE ROLE anon NOLOGIN;
-CREATE ROLE authenticated NOLOGIN;
-CREATE ROLE service_role NOLOGIN;
+-- (made here unless another suite left them; the transaction's rollback drops what it made)
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN CREATE ROLE anon NOLOGIN; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN CREATE ROLE authenticated NOLOGIN; END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'service_role') THEN CREATE ROLE service_role NOLOGIN; END IF;
+END $$;
 GRANT anon, authenticated, service_role TO regress_identity_authenticator;
 GRANT USAGE ON SCHEMA innotrue TO anon, authenticated, service_role;
 GRANT EXECUTE ON FUNCTION innotrue.current_user_id(), innotrue.is_admin(), innotrue.has_feature(text)
