@@ -178,7 +178,10 @@ decide_auth_uid(void)
  *	  Calls the trusted auth.uid() as the session's role (GetOuterUserId:
  *	  the role SET ROLE chose, not a SECURITY DEFINER function's owner), as a
  *	  security-restricted operation with a search path no caller can plant
- *	  a function in.  Errors unwind the role and the setting as usual.
+ *	  a function in.  Inside an operation that is already security-restricted
+ *	  (maintenance run as a table's owner) the current role stays: the outer
+ *	  one may be more privileged.  Errors unwind the role and the setting as
+ *	  (sub)transaction abort does for SECURITY DEFINER functions.
  */
 static Datum
 call_auth_uid(bool *isnull)
