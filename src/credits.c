@@ -59,6 +59,7 @@
 
 #include "innotrue.h"
 #include "credits.h"
+#include "input_limits.h"
 
 PG_FUNCTION_INFO_V1(innotrue_grant_credits);
 PG_FUNCTION_INFO_V1(innotrue_deduct_credits);
@@ -330,6 +331,15 @@ static CreditQuery q_grant_user = {GRANT_SQL("user_id"), 5, {UUIDOID, TEXTOID, I
 static CreditQuery q_grant_org = {GRANT_SQL("organization_id"), 5, {UUIDOID, TEXTOID, INT8OID, TIMESTAMPTZOID, TEXTOID}};
 
 
+
+/* Whether an owner holds more than $2 credits in live batches (remaining > 0, expired or not);
+ * summed as numeric, which cannot overflow. */
+#define LIVE_TOTAL_SQL(OWNER_COL) \
+	"SELECT coalesce(sum(remaining), 0) > $2 FROM innotrue.credit_batches" \
+	" WHERE " OWNER_COL " = $1 AND remaining > 0"
+
+static CreditQuery q_live_total_user = {LIVE_TOTAL_SQL("user_id"), 2, {UUIDOID, INT8OID}};
+static CreditQuery q_live_total_org = {LIVE_TOTAL_SQL("organization_id"), 2, {UUIDOID, INT8OID}};
 
 static CreditQuery q_grant_replay = {
 	"SELECT id, coalesce(user_id, organization_id) = $1 AND source = $2 AND amount = $3"
@@ -1380,7 +1390,7 @@ batches_total(SpendableBatch *rows, int n)
 	int			i;
 
 	for (i = 0; i < n; i++)
-		total += rows[i].remaining;
+		total = innotrue_add_credits(total, rows[i].remaining, "available credit total");
 	return total;
 }
 
@@ -1914,6 +1924,14 @@ service_request(text *service_key, int32 quantity, Datum reference, const char *
 	return jsonb_from_cstring(buf.data);
 }
 
+/* check_quantity: a quantity above INNOTRUE_MAX_QUANTITY is refused before anything is read
+ * (non-positive ones by service_charge, which names the service). */
+static void
+check_quantity(int32 quantity)
+{
+	innotrue_check_count(quantity, INNOTRUE_MAX_QUANTITY, "quantity");
+}
+
 /* check_reference: a reference must be a JSON object (it is stored in object-only columns). */
 static Datum
 check_reference(FunctionCallInfo fcinfo, int n)
@@ -1927,6 +1945,7 @@ check_reference(FunctionCallInfo fcinfo, int n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("reference must be a JSON object")));
+	innotrue_check_json_size(j, "reference");
 	return PointerGetDatum(j);
 }
 
@@ -1971,9 +1990,14 @@ innotrue_deduct_credits(PG_FUNCTION_ARGS)
 	innotrue_require_arg(fcinfo, 2, "quantity");
 	user_id = PG_GETARG_DATUM(0);
 	service_key = PG_GETARG_TEXT_PP(1);
+	innotrue_check_key(service_key, "service_key");
+	check_quantity(PG_GETARG_INT32(2));
 	reference = check_reference(fcinfo, 4);
 	if (!PG_ARGISNULL(3))
+	{
 		key = PG_GETARG_TEXT_PP(3);
+		innotrue_check_key(key, "idempotency_key");
+	}
 
 	SPI_connect();
 	load_settings(&s);
@@ -2030,8 +2054,13 @@ innotrue_reserve_credits(PG_FUNCTION_ARGS)
 	user_id = PG_GETARG_DATUM(0);
 	service_key = PG_GETARG_TEXT_PP(1);
 	timeout = PG_GETARG_INTERVAL_P(3);
+	innotrue_check_key(service_key, "service_key");
+	check_quantity(PG_GETARG_INT32(2));
 	if (!PG_ARGISNULL(4))
+	{
 		key = PG_GETARG_TEXT_PP(4);
+		innotrue_check_key(key, "idempotency_key");
+	}
 	reference = check_reference(fcinfo, 5);
 	memset(&zero, 0, sizeof(zero));
 	timeout_text = DatumGetCString(DirectFunctionCall1(interval_out, IntervalPGetDatum(timeout)));
@@ -2043,6 +2072,7 @@ innotrue_reserve_credits(PG_FUNCTION_ARGS)
 	expires = DirectFunctionCall2(timestamptz_pl_interval,
 								  TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()),
 								  IntervalPGetDatum(timeout));
+	innotrue_check_timestamp(DatumGetTimestampTz(expires), "now() + hold_timeout");
 
 	SPI_connect();
 	load_settings(&s);
@@ -2305,6 +2335,27 @@ innotrue_credit_balance(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 }
 
+/*
+ * check_live_total
+ *	  After a grant: the owner's live batches may hold at most
+ *	  INNOTRUE_MAX_CREDIT_BALANCE credits, so no sum over them can overflow.
+ *	  Checked after the insert (the error undoes it), so that the replay of a
+ *	  keyed grant is never refused.
+ */
+static void
+check_live_total(CreditOwner owner)
+{
+	Datum		args[2] = {owner.id, Int64GetDatum(INNOTRUE_MAX_CREDIT_BALANCE)};
+
+	run_query(owner.is_org ? &q_live_total_org : &q_live_total_user, args, NULL);
+	if (DatumGetBool(col_notnull(0, 1)))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("amount would take the owner's credits past the maximum"),
+				 errdetail("An owner may hold at most %lld credits in unspent batches.",
+						   (long long) INNOTRUE_MAX_CREDIT_BALANCE)));
+}
+
 /* grantable_source: whether grant_credits may create a batch of this source. */
 static bool
 grantable_source(const char *source)
@@ -2333,11 +2384,13 @@ innotrue_grant_credits(PG_FUNCTION_ARGS)
 	int64		amount;
 	char	   *source;
 	Datum		batch_id;
+	bool		inserted;
 
 	innotrue_require_arg(fcinfo, 0, "owner");
 	innotrue_require_arg(fcinfo, 1, "amount");
 	innotrue_require_arg(fcinfo, 2, "source");
 	amount = PG_GETARG_INT64(1);
+	innotrue_check_key(PG_GETARG_TEXT_PP(2), "source");
 	source = text_to_cstring(PG_GETARG_TEXT_PP(2));
 	if (amount <= 0)
 		ereport(ERROR,
@@ -2354,6 +2407,11 @@ innotrue_grant_credits(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown credit source %s", source),
 				 errhint("Grantable sources: purchase, grant, org_purchase, refund, adjustment.")));
+	innotrue_check_count(amount, INNOTRUE_MAX_CREDIT_AMOUNT, "amount");
+	if (!PG_ARGISNULL(3))
+		innotrue_check_timestamp(PG_GETARG_TIMESTAMPTZ(3), "expires_at");
+	if (!PG_ARGISNULL(4))
+		innotrue_check_key(PG_GETARG_TEXT_PP(4), "idempotency_key");
 	if (!PG_ARGISNULL(3) && PG_GETARG_TIMESTAMPTZ(3) <= GetCurrentTransactionStartTimestamp())
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -2378,7 +2436,8 @@ innotrue_grant_credits(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(4))
 		nulls[4] = 'n';
 	run_query(owner.is_org ? &q_grant_org : &q_grant_user, args, nulls);
-	if (SPI_processed == 0)
+	inserted = SPI_processed > 0;
+	if (!inserted)
 	{
 		run_query(&q_grant_replay, args, nulls);
 		if (SPI_processed == 0 || !DatumGetBool(col_notnull(0, 2)))
@@ -2388,6 +2447,8 @@ innotrue_grant_credits(PG_FUNCTION_ARGS)
 							TextDatumGetCString(args[4]))));
 	}
 	batch_id = SPI_datumTransfer(col_notnull(0, 1), false, UUID_LEN);
+	if (inserted)
+		check_live_total(owner);
 	SPI_finish();
 	PG_RETURN_DATUM(batch_id);
 }
@@ -2545,6 +2606,8 @@ innotrue_enroll_in_program(PG_FUNCTION_ARGS)
 
 	innotrue_require_arg(fcinfo, 0, "user_id");
 	innotrue_require_arg(fcinfo, 1, "program_id");
+	if (!PG_ARGISNULL(2))
+		innotrue_check_key(PG_GETARG_TEXT_PP(2), "tier");
 	SPI_connect();
 	load_settings(&s);
 	payer = prepare_user(PG_GETARG_DATUM(0), user_allowance(PG_GETARG_DATUM(0)), &debts);
@@ -2572,6 +2635,8 @@ innotrue_sponsor_enrollment(PG_FUNCTION_ARGS)
 	innotrue_require_arg(fcinfo, 0, "organization_id");
 	innotrue_require_arg(fcinfo, 1, "user_id");
 	innotrue_require_arg(fcinfo, 2, "program_id");
+	if (!PG_ARGISNULL(3))
+		innotrue_check_key(PG_GETARG_TEXT_PP(3), "tier");
 	SPI_connect();
 	load_settings(&s);
 	user_allowance(PG_GETARG_DATUM(1));

@@ -54,8 +54,8 @@
 
 #include "innotrue.h"
 #include "entitlements.h"
+#include "input_limits.h"
 
-PG_FUNCTION_INFO_V1(innotrue_current_user_id);
 PG_FUNCTION_INFO_V1(innotrue_has_feature);
 PG_FUNCTION_INFO_V1(innotrue_feature_limit);
 PG_FUNCTION_INFO_V1(innotrue_effective_plan_tier);
@@ -1726,6 +1726,7 @@ innotrue_usage_period(PG_FUNCTION_ARGS)
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
+	innotrue_check_timestamp(PG_GETARG_TIMESTAMPTZ(0), "at");
 	usage_period(PG_GETARG_TIMESTAMPTZ(0), &start, &next);
 	values[0] = DateADTGetDatum(start);
 	values[1] = TimestampTzGetDatum(next);
@@ -1860,6 +1861,7 @@ innotrue_resolve_entitlements(PG_FUNCTION_ARGS)
 	UserResolution *r;
 	DateADT		period_start;
 
+	innotrue_check_timestamp(at, "at");
 	InitMaterializedSRF(fcinfo, 0);
 	if (PG_NARGS() == 3)
 	{
@@ -1934,6 +1936,7 @@ innotrue_entitlement_sources(PG_FUNCTION_ARGS)
 	ResolveContext ctx = {0};
 	bool		active;
 
+	innotrue_check_timestamp(PG_GETARG_TIMESTAMPTZ(2), "at");
 	InitMaterializedSRF(fcinfo, 0);
 	ctx.feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
 	ctx.one_feature = true;
@@ -1952,7 +1955,7 @@ static const char *const usage_upsert_sql =
 "VALUES ($1, $2, $3, $4) "
 "ON CONFLICT (user_id, feature_id, period_start) DO UPDATE "
 "SET used = u.used + excluded.used "
-"WHERE $5::integer IS NULL OR u.used + excluded.used <= $5::integer "
+"WHERE u.used::bigint + excluded.used <= coalesce($5::integer, 2147483647) "
 "RETURNING u.used";
 
 /*
@@ -2020,13 +2023,18 @@ innotrue_record_feature_usage(PG_FUNCTION_ARGS)
 	text	   *key = PG_GETARG_TEXT_PP(1);
 	int32		amount = PG_GETARG_INT32(2);
 	TimestampTz at = PG_GETARG_TIMESTAMPTZ(3);
-	char	   *key_str = text_to_cstring(key);
+	char	   *key_str;
 	bool		active;
-	Datum		feature_id = feature_by_key(key, &active);
+	Datum		feature_id;
 	FeatureState state = {{{0}}};
 	DateADT		period_start;
 	int32		used;
 
+	innotrue_check_key(key, "feature_key");
+	innotrue_check_count(amount, INNOTRUE_MAX_QUANTITY, "amount");
+	innotrue_check_timestamp(at, "at");
+	key_str = text_to_cstring(key);
+	feature_id = feature_by_key(key, &active);
 	if (amount <= 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -2052,8 +2060,14 @@ innotrue_record_feature_usage(PG_FUNCTION_ARGS)
 				 errdetail("Limit %d, requested %d.", state.limit, amount)));
 	if (!usage_upsert(user_id, feature_id, period_start, amount, state.limit, state.unlimited, &used))
 	{
-		int32		current = usage_in_period(user_id, feature_id, period_start);
+		int32		current;
 
+		if (state.unlimited)
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("usage of feature \"%s\" this month would pass the largest count", key_str),
+					 errdetail("A monthly usage counter holds at most %d.", PG_INT32_MAX)));
+		current = usage_in_period(user_id, feature_id, period_start);
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("monthly limit of feature \"%s\" would be exceeded", key_str),
@@ -2167,94 +2181,4 @@ entitlement_count_use(Datum user_id, Datum feature_id, DateADT period_start, int
 					  const FeatureGrant *grant, int32 *used)
 {
 	return usage_upsert(user_id, feature_id, period_start, amount, grant->limit, grant->unlimited, used);
-}
-
-/* ------------------------------------------------------------------------
- * The current user
- * ------------------------------------------------------------------------
- */
-
-/*
- * looks_like_uuid
- *	  Whether s is 32 hex digits, optionally with hyphens and braces, so a
- *	  malformed setting gets an error naming the setting, not just the type.
- */
-static bool
-looks_like_uuid(const char *s)
-{
-	int			digits = 0;
-
-	for (; *s; s++)
-	{
-		if (isxdigit((unsigned char) *s))
-			digits++;
-		else if (*s != '-' && *s != '{' && *s != '}')
-			return false;
-	}
-	return digits == 32;
-}
-
-/*
- * uuid_from_setting
- *	  Parses a setting's value as a user id, with a clear error if it is not one.
- */
-static Datum
-uuid_from_setting(const char *name, const char *value)
-{
-	if (!looks_like_uuid(value))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("setting \"%s\" is not a valid user id: \"%s\"", name, value),
-				 errhint("The current user id must be a uuid (profiles.id).")));
-	return DirectFunctionCall1(uuid_in, CStringGetDatum(value));
-}
-
-/*
- * innotrue_current_user
- *	  The current platform user: auth.uid() when that function exists
- *	  (Supabase), else setting request.jwt.claim.sub, else setting
- *	  innotrue.user_id, else none (*isnull).  Empty settings count as unset.
- */
-Datum
-innotrue_current_user(bool *isnull)
-{
-	List	   *auth_uid = list_make2(makeString("auth"), makeString("uid"));
-	Oid			fn = LookupFuncName(auth_uid, 0, NULL, true);
-	const char *sub;
-
-	*isnull = false;
-	if (OidIsValid(fn) && get_func_rettype(fn) == UUIDOID)
-	{
-		LOCAL_FCINFO(callinfo, 0);
-		FmgrInfo	flinfo;
-		Datum		result;
-
-		fmgr_info(fn, &flinfo);
-		InitFunctionCallInfoData(*callinfo, &flinfo, 0, InvalidOid, NULL, NULL);
-		result = FunctionCallInvoke(callinfo);
-		*isnull = callinfo->isnull;
-		return result;
-	}
-	sub = GetConfigOption("request.jwt.claim.sub", true, false);
-	if (sub != NULL && sub[0] != '\0')
-		return uuid_from_setting("request.jwt.claim.sub", sub);
-	if (innotrue_user_id_setting != NULL && innotrue_user_id_setting[0] != '\0')
-		return uuid_from_setting("innotrue.user_id", innotrue_user_id_setting);
-	*isnull = true;
-	return (Datum) 0;
-}
-
-/*
- * innotrue_current_user_id
- *	  SQL wrapper of innotrue_current_user for RLS policies.
- */
-Datum
-innotrue_current_user_id(PG_FUNCTION_ARGS)
-{
-	bool		isnull;
-	Datum		result = innotrue_current_user(&isnull);
-
-	if (isnull)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(result);
 }

@@ -19,8 +19,8 @@
 
 PG_MODULE_MAGIC;
 
-/* The innotrue.user_id setting: the current user when neither Supabase's
- * auth.uid() nor request.jwt.claim.sub is available. */
+/* The innotrue.user_id setting: the current user when no earlier identity
+ * source is present (identity.c). */
 char	   *innotrue_user_id_setting = NULL;
 
 /* innotrue.entitlement_cache_size: memory (kB) of each backend's
@@ -45,7 +45,7 @@ _PG_init(void)
 {
 	DefineCustomStringVariable("innotrue.user_id",
 							   "Id of the current platform user (profiles.id).",
-							   "Used by innotrue.current_user_id() when auth.uid() and request.jwt.claim.sub are absent.",
+							   "Used by innotrue.current_user_id() when neither a trusted auth.uid() nor the JWT claim settings are present.",
 							   &innotrue_user_id_setting,
 							   NULL,
 							   PGC_USERSET,

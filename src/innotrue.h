@@ -30,8 +30,9 @@ extern void innotrue_require_arg(FunctionCallInfo fcinfo, int n, const char *nam
 extern Oid	innotrue_relation_oid(const char *relname);
 extern uint64 innotrue_catalog_generation(void);
 
-/* entitlements.c: the current platform user (auth.uid(), request.jwt.claim.sub,
- * innotrue.user_id, in that order); *isnull when anonymous. */
+/* identity.c: the current platform user (a trusted auth.uid(), the sub of
+ * request.jwt.claims, request.jwt.claim.sub, innotrue.user_id: the first one
+ * present decides); *isnull when anonymous. */
 extern Datum innotrue_current_user(bool *isnull);
 
 /* entitlements.c: SQL entry points other C files call directly (access.c's

@@ -1092,33 +1092,6 @@ normalize_email(text *raw)
 }
 
 /*
- * current_platform_user
- *	  innotrue.current_user_id() when that function exists (it is optional
- *	  for this module), else NULL (anonymous).
- */
-static Datum
-current_platform_user(bool *isnull)
-{
-	List	   *name = list_make2(makeString(INNOTRUE_SCHEMA), makeString("current_user_id"));
-	Oid			fn = LookupFuncName(name, 0, NULL, true);
-	Datum		result;
-
-	*isnull = true;
-	if (!OidIsValid(fn) || get_func_rettype(fn) != UUIDOID)
-		return (Datum) 0;
-	{
-		FmgrInfo	flinfo;
-
-		LOCAL_FCINFO(fcinfo, 0);
-		fmgr_info(fn, &flinfo);
-		InitFunctionCallInfoData(*fcinfo, &flinfo, 0, InvalidOid, NULL, NULL);
-		result = FunctionCallInvoke(fcinfo);
-		*isnull = fcinfo->isnull;
-	}
-	return result;
-}
-
-/*
  * store_response
  *	  Inserts the assessment_responses row and returns its id (allocated in
  *	  the caller's memory context).
@@ -1230,7 +1203,7 @@ innotrue_compute_assessment_scores(PG_FUNCTION_ARGS)
 
 	{
 		bool		user_null;
-		Datum		user_id = current_platform_user(&user_null);
+		Datum		user_id = innotrue_current_user(&user_null);
 
 		if (def.requires_email && user_null && email == NULL)
 			ereport(ERROR,
