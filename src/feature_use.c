@@ -50,6 +50,7 @@
 #include "utils/uuid.h"
 
 #include "innotrue.h"
+#include "input_limits.h"
 #include "credits.h"
 #include "entitlements.h"
 
@@ -316,9 +317,17 @@ static Datum
 use_feature(Datum user_id, text *feature_key, int32 quantity, text *key, text *reference)
 {
 	UsePlan		plan;
-	char	   *ref = reference != NULL ? text_to_cstring(reference) : NULL;
+	char	   *ref;
 	Datum		deduction = (Datum) 0;
 	Datum		result;
+
+	innotrue_check_key(feature_key, "feature_key");
+	innotrue_check_count(quantity, INNOTRUE_MAX_QUANTITY, "quantity");
+	if (key != NULL)
+		innotrue_check_key(key, "idempotency_key");
+	if (reference != NULL)
+		innotrue_check_text_size(reference, "reference");
+	ref = reference != NULL ? text_to_cstring(reference) : NULL;
 
 	SPI_connect();
 	if (key != NULL)

@@ -38,6 +38,17 @@ innotrue_check_key(text *key, const char *argname)
 				 chars < 1 ? errdetail("It is empty.") : errdetail("It has more than %d.", INNOTRUE_MAX_KEY_LENGTH)));
 }
 
+/* check_size: the shared refusal of a reference or payload over INNOTRUE_MAX_JSON_BYTES. */
+static void
+check_size(size_t len, const char *argname, const char *measured_as)
+{
+	if (len > INNOTRUE_MAX_JSON_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s is too large", argname),
+				 errdetail("It takes %zu bytes%s; at most %d are accepted.", len, measured_as, INNOTRUE_MAX_JSON_BYTES)));
+}
+
 /*
  * innotrue_check_json_size
  *	  A reference or payload may take at most INNOTRUE_MAX_JSON_BYTES as JSON
@@ -52,11 +63,14 @@ innotrue_check_json_size(Jsonb *value, const char *argname)
 	size_t		len = strlen(text);
 
 	pfree(text);
-	if (len > INNOTRUE_MAX_JSON_BYTES)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s is too large", argname),
-				 errdetail("It takes %zu bytes as JSON text; at most %d are accepted.", len, INNOTRUE_MAX_JSON_BYTES)));
+	check_size(len, argname, " as JSON text");
+}
+
+/* innotrue_check_text_size: a reference passed as text (use_feature) has the same bound. */
+void
+innotrue_check_text_size(text *value, const char *argname)
+{
+	check_size(VARSIZE_ANY_EXHDR(value), argname, "");
 }
 
 /*

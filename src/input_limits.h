@@ -48,6 +48,7 @@
 
 extern void innotrue_check_key(text *key, const char *argname);
 extern void innotrue_check_json_size(Jsonb *value, const char *argname);
+extern void innotrue_check_text_size(text *value, const char *argname);
 extern void innotrue_check_timestamp(TimestampTz value, const char *argname);
 extern void innotrue_check_count(int64 value, int64 max, const char *argname);
 extern int64 innotrue_add_credits(int64 a, int64 b, const char *what);
