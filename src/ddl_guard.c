@@ -23,8 +23,9 @@
  *	  - a GRANT on an innotrue table is checked when its transaction
  *	    commits: a role that does not bypass row-level security may hold
  *	    privileges on a table only while row-level security is enabled on it.
- *	    A schema-only restore, which brings the grants back without the
- *	    policies (they come with the rls_app_roles rows), is refused there.
+ *	    A schema-only restore brings the grants back without the policies
+ *	    (they come with the rls_app_roles rows): in a superuser's restore
+ *	    session such a grant is revoked again right after it ran.
  *
  *-------------------------------------------------------------------------
  */
@@ -206,6 +207,26 @@ set_off_by_session(bool value, const char *name)
 }
 
 /*
+ * restore_session
+ *	  Whether this session turned row_security and check_function_bodies off
+ *	  itself, as pg_restore and pg_dump's scripts do first thing.  Anyone can
+ *	  do that, so it decides nothing alone: what it allows is only allowed to
+ *	  a session whose login and current roles are superusers.
+ */
+static bool
+restore_session(void)
+{
+	return set_off_by_session(row_security, "row_security") &&
+		set_off_by_session(check_function_bodies, "check_function_bodies");
+}
+
+static bool
+superuser_session(void)
+{
+	return superuser_arg(GetSessionUserId()) && superuser();
+}
+
+/*
  * innotrue_restore_guard
  *	  BEFORE INSERT FOR EACH STATEMENT on every dumped table.  Outside a
  *	  restore session it does nothing.
@@ -221,12 +242,10 @@ innotrue_restore_guard(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function restore_guard must be fired BEFORE, FOR EACH STATEMENT")));
 
-	if (SessionReplicationRole != SESSION_REPLICATION_ROLE_ORIGIN || own_script() ||
-		!set_off_by_session(row_security, "row_security") ||
-		!set_off_by_session(check_function_bodies, "check_function_bodies"))
+	if (SessionReplicationRole != SESSION_REPLICATION_ROLE_ORIGIN || own_script() || !restore_session())
 		return PointerGetDatum(NULL);
 
-	if (!superuser_arg(GetSessionUserId()) || !superuser())
+	if (!superuser_session())
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("restoring innotrue data requires a superuser"),
@@ -444,12 +463,81 @@ grants_on_innotrue_tables(GrantStmt *stmt, Oid nsp)
 }
 
 /*
+ * guarded_table
+ *	  Whether a pg_class row is a table whose grants need row-level security:
+ *	  every table of the schema but the registry (schema_tables, seed_rows:
+ *	  names and ids of reference rows, read by the generic triggers).
+ */
+static bool
+guarded_table(Form_pg_class form)
+{
+	return (form->relkind == RELKIND_RELATION || form->relkind == RELKIND_PARTITIONED_TABLE) &&
+		strcmp(NameStr(form->relname), "schema_tables") != 0 &&
+		strcmp(NameStr(form->relname), "seed_rows") != 0;
+}
+
+/*
+ * undo_restored_grants
+ *	  ddl_command_end of a GRANT in a superuser's restore session: on every
+ *	  named innotrue table without row-level security, the privileges just
+ *	  given to grantees that do not bypass it are revoked again.  A full
+ *	  restore grants after its rls_app_roles rows applied the policies, so
+ *	  this only acts in a schema-only restore: the grants come back with the
+ *	  policies when the data is restored (or enable_row_level_security runs).
+ */
+static void
+undo_restored_grants(GrantStmt *stmt, Oid nsp)
+{
+	ListCell   *lc;
+	ListCell   *lg;
+
+	if (stmt->targtype != ACL_TARGET_OBJECT)
+		return;
+	SPI_connect();
+	foreach(lc, stmt->objects)
+	{
+		Oid			relid = RangeVarGetRelid(lfirst_node(RangeVar, lc), NoLock, true);
+		HeapTuple	tuple;
+		bool		guarded;
+
+		if (!OidIsValid(relid) || get_rel_namespace(relid) != nsp)
+			continue;
+		tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		guarded = guarded_table((Form_pg_class) GETSTRUCT(tuple)) &&
+			!((Form_pg_class) GETSTRUCT(tuple))->relrowsecurity;
+		ReleaseSysCache(tuple);
+		if (!guarded)
+			continue;
+		foreach(lg, stmt->grantees)
+		{
+			RoleSpec   *grantee = lfirst_node(RoleSpec, lg);
+			const char *name;
+
+			if (grantee->roletype == ROLESPEC_PUBLIC)
+				name = "PUBLIC";
+			else if (has_bypassrls_privilege(get_rolespec_oid(grantee, false)))
+				continue;
+			else
+				name = quote_identifier(get_rolespec_name(grantee));
+			if (SPI_execute(psprintf("REVOKE ALL ON TABLE innotrue.%s FROM %s",
+									 quote_identifier(get_rel_name(relid)), name), false, 0) != SPI_OK_UTILITY)
+				elog(ERROR, "could not revoke a restored grant");
+			ereport(NOTICE,
+					(errmsg("restored grant on innotrue.%s to %s left out: row-level security is not applied",
+							get_rel_name(relid), name),
+					 errhint("Restore the data too (its rls_app_roles rows apply the policies and grants), or call innotrue.enable_row_level_security().")));
+		}
+	}
+	SPI_finish();
+}
+
+/*
  * check_granted_tables
  *	  At commit of a transaction that granted privileges on innotrue tables:
- *	  every table of the schema without row-level security must grant
- *	  nothing to a role that does not bypass it.  The registry tables
- *	  (schema_tables, seed_rows: names and ids of reference rows) are read by
- *	  the generic triggers and hold no user data.
+ *	  every guarded table without row-level security must grant nothing to a
+ *	  role that does not bypass it.
  */
 static void
 check_granted_tables(void)
@@ -475,10 +563,7 @@ check_granted_tables(void)
 		AclItem    *items;
 		int			i;
 
-		if ((form->relkind != RELKIND_RELATION && form->relkind != RELKIND_PARTITIONED_TABLE) ||
-			form->relrowsecurity ||
-			strcmp(NameStr(form->relname), "schema_tables") == 0 ||
-			strcmp(NameStr(form->relname), "seed_rows") == 0)
+		if (!guarded_table(form) || form->relrowsecurity)
 			continue;
 		acl_datum = heap_getattr(tuple, Anum_pg_class_relacl, RelationGetDescr(pg_class_rel), &isnull);
 		if (isnull)
@@ -593,8 +678,9 @@ guard_drop_extension(DropStmt *stmt)
 
 /*
  * innotrue_ddl_guard
- *	  Event trigger on ddl_command_start (enabled ALWAYS, so restores in
- *	  replica mode are guarded too).
+ *	  Event triggers innotrue_ddl_guard (ddl_command_start) and
+ *	  innotrue_grant_guard (ddl_command_end of GRANT), enabled ALWAYS so that
+ *	  restores in replica mode are guarded too.
  */
 Datum
 innotrue_ddl_guard(PG_FUNCTION_ARGS)
@@ -614,7 +700,13 @@ innotrue_ddl_guard(PG_FUNCTION_ARGS)
 		PG_RETURN_VOID();
 	ensure_callbacks();
 
-	if (IsA(parsetree, DropStmt) && ((DropStmt *) parsetree)->removeType == OBJECT_EXTENSION)
+	if (strcmp(trigdata->event, "ddl_command_end") == 0)
+	{
+		if (IsA(parsetree, GrantStmt) && grants_on_innotrue_tables((GrantStmt *) parsetree, nsp) &&
+			restore_session() && superuser_session())
+			undo_restored_grants((GrantStmt *) parsetree, nsp);
+	}
+	else if (IsA(parsetree, DropStmt) && ((DropStmt *) parsetree)->removeType == OBJECT_EXTENSION)
 		guard_drop_extension((DropStmt *) parsetree);
 	else if (IsA(parsetree, GrantStmt))
 		grant_check_pending |= grants_on_innotrue_tables((GrantStmt *) parsetree, nsp);

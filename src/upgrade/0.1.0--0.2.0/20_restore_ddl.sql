@@ -18,12 +18,17 @@ LANGUAGE C
 VOLATILE PARALLEL UNSAFE
 AS 'MODULE_PATHNAME', 'innotrue_ddl_guard';
 COMMENT ON FUNCTION innotrue.ddl_guard() IS
-    'Event trigger innotrue_ddl_guard (ddl_command_start): refuses DDL on the tables of schema innotrue (42501) unless the extension''s own script runs it, the statement is enable/disable_row_level_security''s own (innotrue_* policies, ENABLE/DISABLE ROW LEVEL SECURITY) or innotrue.allow_table_ddl() was called in the transaction; refuses DROP EXTENSION innotrue while user data exists (2BP01) unless innotrue.confirm_drop() was called; checks at commit that a GRANT left no privileges on an innotrue table without row-level security (0LP01).';
+    'Event triggers innotrue_ddl_guard (ddl_command_start) and innotrue_grant_guard (ddl_command_end of GRANT): refuses DDL on the tables of schema innotrue (42501) unless the extension''s own script runs it, the statement is enable/disable_row_level_security''s own (innotrue_* policies, ENABLE/DISABLE ROW LEVEL SECURITY) or innotrue.allow_table_ddl() was called in the transaction; refuses DROP EXTENSION innotrue while user data exists (2BP01) unless innotrue.confirm_drop() was called; checks at commit that a GRANT left no privileges on an innotrue table without row-level security (0LP01); in a superuser''s restore session revokes such a replayed grant instead.';
 REVOKE ALL ON FUNCTION innotrue.ddl_guard() FROM PUBLIC;
 
 CREATE EVENT TRIGGER innotrue_ddl_guard ON ddl_command_start EXECUTE FUNCTION innotrue.ddl_guard();
--- Also in sessions with session_replication_role = replica (the documented restore).
+-- A GRANT a superuser's restore session replays on a table whose policies are not applied (a
+-- schema-only restore) is revoked again once it ran.
+CREATE EVENT TRIGGER innotrue_grant_guard ON ddl_command_end WHEN TAG IN ('GRANT')
+    EXECUTE FUNCTION innotrue.ddl_guard();
+-- Both also fire with session_replication_role = replica (restores).
 ALTER EVENT TRIGGER innotrue_ddl_guard ENABLE ALWAYS;
+ALTER EVENT TRIGGER innotrue_grant_guard ENABLE ALWAYS;
 
 CREATE FUNCTION innotrue.allow_table_ddl()
 RETURNS void
