@@ -478,12 +478,14 @@ guarded_table(Form_pg_class form)
 
 /*
  * undo_restored_grants
- *	  ddl_command_end of a GRANT in a superuser's restore session: on every
- *	  named innotrue table without row-level security, the privileges just
- *	  given to grantees that do not bypass it are revoked again.  A full
- *	  restore grants after its rls_app_roles rows applied the policies, so
- *	  this only acts in a schema-only restore: the grants come back with the
- *	  policies when the data is restored (or enable_row_level_security runs).
+ *	  ddl_command_end of a GRANT in a superuser's restore session while no
+ *	  role is recorded in rls_app_roles (so nothing will apply the policies):
+ *	  on every named innotrue table without row-level security, the
+ *	  privileges just given to grantees that do not bypass it are revoked
+ *	  again.  A full restore grants after its rls_app_roles rows applied the
+ *	  policies, so this acts in a schema-only restore: the grants come back
+ *	  with the policies when the data is restored (or when
+ *	  enable_row_level_security runs).
  */
 static void
 undo_restored_grants(GrantStmt *stmt, Oid nsp)
@@ -494,6 +496,14 @@ undo_restored_grants(GrantStmt *stmt, Oid nsp)
 	if (stmt->targtype != ACL_TARGET_OBJECT)
 		return;
 	SPI_connect();
+	/* Policies recorded: enable_row_level_security is (re)applying them and grants before it enables. */
+	if (SPI_execute("SELECT 1 FROM innotrue.rls_app_roles LIMIT 1", true, 0) != SPI_OK_SELECT)
+		elog(ERROR, "could not read innotrue.rls_app_roles");
+	if (SPI_processed > 0)
+	{
+		SPI_finish();
+		return;
+	}
 	foreach(lc, stmt->objects)
 	{
 		Oid			relid = RangeVarGetRelid(lfirst_node(RangeVar, lc), NoLock, true);
