@@ -557,6 +557,8 @@ check_granted_tables(void)
 	SysScanDesc scan;
 	ScanKeyData key;
 	HeapTuple	tuple;
+	char	   *table = NULL;	/* the first offender by name, for a stable message */
+	char	   *role = NULL;
 
 	grant_check_pending = false;
 	if (!OidIsValid(nsp))
@@ -587,17 +589,23 @@ check_granted_tables(void)
 			if (grantee == form->relowner ||
 				(grantee != ACL_ID_PUBLIC && has_bypassrls_privilege(grantee)))
 				continue;
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_GRANT_OPERATION),
-					 errmsg("role %s may not hold privileges on table innotrue.%s without row-level security",
-							grantee == ACL_ID_PUBLIC ? "public" : GetUserNameFromId(grantee, false),
-							NameStr(form->relname)),
-					 errdetail("The rows of innotrue tables are protected by the policies of innotrue.enable_row_level_security(); a grant without them exposes every row."),
-					 errhint("Call innotrue.enable_row_level_security(role) to grant with policies. A schema-only restore leaves the grants out until the data with its rls_app_roles rows is restored (docs/operations.md, \"Backup and restore\").")));
+			if (table == NULL || strcmp(NameStr(form->relname), table) < 0)
+			{
+				table = pstrdup(NameStr(form->relname));
+				role = grantee == ACL_ID_PUBLIC ? "public" : GetUserNameFromId(grantee, false);
+			}
+			break;
 		}
 	}
 	systable_endscan(scan);
 	table_close(pg_class_rel, AccessShareLock);
+	if (table != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_GRANT_OPERATION),
+				 errmsg("role %s may not hold privileges on table innotrue.%s without row-level security",
+						role, table),
+				 errdetail("The rows of innotrue tables are protected by the policies of innotrue.enable_row_level_security(); a grant without them exposes every row."),
+				 errhint("Call innotrue.enable_row_level_security(role) to grant with policies. A schema-only restore leaves the grants out until the data with its rls_app_roles rows is restored (docs/operations.md, \"Backup and restore\").")));
 }
 
 /*
