@@ -174,15 +174,27 @@ UPDATE innotrue.plans SET name = 'Free (edited)' WHERE key = 'free';
 DROP EXTENSION innotrue;
 SELECT count(*) AS innotrue_schemas FROM pg_namespace WHERE nspname = 'innotrue';
 
+-- A superuser's restore session (pg_restore --clean) drops it to load it again: allowed.
+CREATE EXTENSION innotrue;
+INSERT INTO innotrue.profiles (id, email, plan_id)
+VALUES ('00000000-0000-0000-0000-00000000d801', 'drop@example.com', innotrue.seed_id('plans', 'free'));
+BEGIN;
+SET LOCAL row_security = off;
+SET LOCAL check_function_bodies = off;
+DROP EXTENSION IF EXISTS innotrue;
+SELECT count(*) AS innotrue_schemas FROM pg_namespace WHERE nspname = 'innotrue';
+ROLLBACK;
+
 -- A database default is not the session's own choice: with row_security off by ALTER DATABASE, a
 -- session that only turns check_function_bodies off is not a restore session.
-CREATE EXTENSION innotrue;
 ALTER DATABASE ddl_guard_drop SET row_security = off;
 \c ddl_guard_drop
 SHOW row_security;
 SET check_function_bodies = off;
 INSERT INTO innotrue.goals (user_id, title) SELECT NULL, NULL WHERE false;
 SHOW session_replication_role;
+-- ... nor may it drop the extension with its data
+DROP EXTENSION innotrue;
 \c :regress_db
 DROP DATABASE ddl_guard_drop;
 

@@ -669,7 +669,8 @@ tables_with_data(int *count)
  * guard_drop_extension
  *	  DROP EXTENSION naming innotrue (with or without CASCADE): refused
  *	  while user data exists, unless confirm_drop() was called in the
- *	  transaction.
+ *	  transaction or a superuser's restore session drops it before it
+ *	  restores it (pg_restore --clean).
  */
 static void
 guard_drop_extension(DropStmt *stmt)
@@ -681,7 +682,8 @@ guard_drop_extension(DropStmt *stmt)
 
 	foreach(lc, stmt->objects)
 		named |= strcmp(strVal(lfirst(lc)), "innotrue") == 0;
-	if (!named || drop_permission.granted)
+	/* pg_restore --clean, a pg_dump --clean script: replacing the database is what the DBA asked for. */
+	if (!named || drop_permission.granted || (restore_session() && superuser_session()))
 		return;
 	tables = tables_with_data(&count);
 	if (tables == NULL)
