@@ -117,8 +117,8 @@ SELECT has_table_privilege('ddl_guard_app', 'innotrue.plans', 'SELECT') AS grant
 SELECT innotrue.disable_row_level_security('ddl_guard_app') > 100 AS policies_dropped;
 
 -- 3. The restore session switch. A session that turned row_security and check_function_bodies off
--- itself (as pg_restore does) and inserts into an innotrue table is put in replica mode when its
--- roles are superusers; for any other role the insert is refused.
+-- itself (as pg_restore does) and inserts into an innotrue table is put in replica mode (with a
+-- warning) when its roles are superusers; for any other role the insert is refused.
 BEGIN;
 GRANT USAGE ON SCHEMA innotrue TO ddl_guard_reader;
 GRANT INSERT ON innotrue.goals TO ddl_guard_reader;

@@ -261,9 +261,12 @@ innotrue_restore_guard(PG_FUNCTION_ARGS)
 	 */
 	(void) set_config_option("session_replication_role", "replica", PGC_SUSET, PGC_S_SESSION,
 							 GUC_ACTION_SET, true, 0, false);
-	ereport(NOTICE,
+	/* A WARNING: pg_dump's scripts raise client_min_messages to warning, and a
+	 * DBA who ran one with \i keeps working in this session. */
+	ereport(WARNING,
 			(errmsg("restore session recognised: session_replication_role is replica for the rest of this session"),
-			 errdetail("row_security and check_function_bodies are off, as pg_restore and pg_dump's scripts set them; innotrue's business triggers do not fire on the restored rows.")));
+			 errdetail("row_security and check_function_bodies are off, as pg_restore and pg_dump's scripts set them; innotrue's business triggers do not fire on the restored rows."),
+			 errhint("Work on the restored database in a new session.")));
 	return PointerGetDatum(NULL);
 }
 
