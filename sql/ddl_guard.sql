@@ -89,10 +89,18 @@ SELECT has_function_privilege('public', 'innotrue.allow_table_ddl()', 'EXECUTE')
        has_function_privilege('public', 'innotrue.confirm_drop()', 'EXECUTE') AS public_may_confirm;
 COMMIT;
 
--- Outside a transaction block the permission would end with the statement: a warning says so, and
--- the next statement is refused.
+-- Outside a transaction block the permission ends with its own statement: the next one is refused.
 SELECT innotrue.allow_table_ddl();
 CREATE INDEX app_profiles_created ON innotrue.profiles (created_at);
+-- ... so a function that allows and alters does both in one statement.
+CREATE FUNCTION pg_temp.allowed(q text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM innotrue.allow_table_ddl();
+    EXECUTE q;
+    RETURN 'ok';
+END $$;
+SELECT pg_temp.allowed('CREATE INDEX app_profiles_created ON innotrue.profiles (created_at)') AS created;
+SELECT pg_temp.allowed('DROP INDEX innotrue.app_profiles_created') AS dropped;
 
 -- 2. Grants: a role that does not bypass row-level security may hold privileges on an innotrue
 -- table only while row-level security is on (checked when the transaction commits).

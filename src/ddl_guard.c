@@ -158,7 +158,9 @@ own_script(void)
 /*
  * give_permission
  *	  The work of allow_table_ddl() and confirm_drop(): superusers only, for
- *	  the rest of the current transaction.
+ *	  the rest of the current transaction (called alone outside a transaction
+ *	  block, that is the call itself; no warning, since a function may call it
+ *	  and then run the statement it allows).
  */
 static void
 give_permission(Permission *p, const char *function)
@@ -169,11 +171,6 @@ give_permission(Permission *p, const char *function)
 				 errmsg("permission denied for function %s", function),
 				 errdetail("Only a superuser may call %s.", function)));
 	ensure_callbacks();
-	if (!IsTransactionBlock())
-		ereport(WARNING,
-				(errcode(ERRCODE_NO_ACTIVE_SQL_TRANSACTION),
-				 errmsg("%s has no effect outside a transaction block", function),
-				 errhint("Call it after BEGIN, in the transaction that runs the statement it allows.")));
 	p->granted = true;
 	p->subid = GetCurrentSubTransactionId();
 }

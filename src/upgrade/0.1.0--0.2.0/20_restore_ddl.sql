@@ -36,7 +36,7 @@ LANGUAGE C
 VOLATILE PARALLEL UNSAFE
 AS 'MODULE_PATHNAME', 'innotrue_allow_table_ddl';
 COMMENT ON FUNCTION innotrue.allow_table_ddl() IS
-    'Lets the current transaction run DDL on the tables of extension innotrue (superusers only, 42501; a warning outside a transaction block). Such changes are not dumped: a restore loses them or fails (docs/operations.md, "Application DDL").';
+    'Lets the current transaction run DDL on the tables of extension innotrue (superusers only, 42501). Such changes are not dumped: a restore loses them or fails (docs/operations.md, "Application DDL").';
 REVOKE ALL ON FUNCTION innotrue.allow_table_ddl() FROM PUBLIC;
 
 CREATE FUNCTION innotrue.confirm_drop()
@@ -45,5 +45,5 @@ LANGUAGE C
 VOLATILE PARALLEL UNSAFE
 AS 'MODULE_PATHNAME', 'innotrue_confirm_drop';
 COMMENT ON FUNCTION innotrue.confirm_drop() IS
-    'Lets DROP EXTENSION innotrue in the current transaction delete the extension''s data (superusers only, 42501; a warning outside a transaction block). Without it DROP EXTENSION innotrue, with or without CASCADE, refuses while user data exists (2BP01).';
+    'Lets DROP EXTENSION innotrue in the current transaction delete the extension''s data (superusers only, 42501). Without it DROP EXTENSION innotrue, with or without CASCADE, refuses while user data exists (2BP01).';
 REVOKE ALL ON FUNCTION innotrue.confirm_drop() FROM PUBLIC;
