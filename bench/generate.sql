@@ -124,6 +124,9 @@ BEGIN
     -- ledger entries; generated ids are never seed ids and the generator writes the owners itself,
     -- so both are switched off for the bulk inserts (saving a trigger call per row) and back on
     -- at the end. Foreign keys and CHECK constraints stay on: the data is checked as it goes in.
+    -- Switching triggers is DDL on the extension's tables, refused unless allowed for the
+    -- transaction (docs/operations.md, "Application DDL").
+    PERFORM innotrue.allow_table_ddl();
     ALTER TABLE innotrue.resource_library DISABLE TRIGGER merge_restored_seed;
     ALTER TABLE innotrue.resource_library_programs DISABLE TRIGGER merge_restored_seed;
     ALTER TABLE innotrue.resource_library_program_tiers DISABLE TRIGGER merge_restored_seed;

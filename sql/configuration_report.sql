@@ -161,10 +161,11 @@ UPDATE credit_services SET is_active = false WHERE key = 'ai_insight';
 UPDATE email_templates SET is_active = false WHERE key = 'welcome';
 SELECT layer, item, status, found, detail FROM configuration_report() WHERE layer = 'drift';
 
--- Broken state (data written before the rules, e.g. restored over them) is reported as broken
-ALTER TABLE programs DISABLE TRIGGER USER;
+-- Broken state (data written before the rules, e.g. restored over them) is reported as broken;
+-- written here as a restore writes, in replica mode (no business trigger fires).
+SET LOCAL session_replication_role = replica;
 UPDATE programs SET default_program_plan_id = NULL WHERE slug = 'cta-immersion';
-ALTER TABLE programs ENABLE TRIGGER USER;
+SET LOCAL session_replication_role = origin;
 SELECT layer, item, status, found, detail FROM configuration_report() WHERE status = 'broken';
 
 ROLLBACK;

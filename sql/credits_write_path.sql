@@ -84,6 +84,9 @@ EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT;
     RETURN st || ': ' || msg;
 END $$;
+-- The tables are changed as an admin would, with the DDL guard's permission for the transaction.
+BEGIN;
+SELECT innotrue.allow_table_ddl();
 ALTER TABLE innotrue.credit_ledger ADD CONSTRAINT paths_small_entries CHECK (amount > -5) NOT VALID;
 SELECT innotrue.credit_write_path();
 SELECT pg_temp.refusal($$SELECT innotrue.deduct_credits('00000000-0000-0000-0000-0000000000c1', 'goal_creation', 3)$$);
@@ -126,6 +129,7 @@ SELECT innotrue.credit_write_path();
 ALTER TABLE innotrue.credit_batches NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE innotrue.credit_batches DISABLE ROW LEVEL SECURITY;
 SELECT innotrue.credit_write_path();
+COMMIT;
 
 -- Stricter isolation keeps the statement (and its serialization checks).
 BEGIN ISOLATION LEVEL REPEATABLE READ;
@@ -144,11 +148,14 @@ VALUES ('00000000-0000-0000-0000-0000000000c2', 'grant', 5, 5, now() - interval 
 INSERT INTO innotrue.credit_ledger (batch_id, entry_type, amount)
 SELECT id, 'grant', amount FROM innotrue.credit_batches WHERE user_id = '00000000-0000-0000-0000-0000000000c2';
 SELECT pg_temp.show(innotrue.deduct_credits('00000000-0000-0000-0000-0000000000c2', 'goal_creation', 3));
+BEGIN;
+SELECT innotrue.allow_table_ddl();
 DROP INDEX innotrue.credit_batches_user_id_idx;
 CREATE INDEX credit_batches_user_id_idx ON innotrue.credit_batches (user_id);
 SELECT pg_temp.show(innotrue.deduct_credits('00000000-0000-0000-0000-0000000000c2', 'goal_creation', 2));
 DROP INDEX innotrue.credit_batches_user_id_idx;
 CREATE INDEX credit_batches_user_id_idx ON innotrue.credit_batches (user_id, expires_at DESC NULLS FIRST);
+COMMIT;
 SELECT pg_temp.err($$SELECT innotrue.deduct_credits('00000000-0000-0000-0000-0000000000c2', 'goal_creation')$$);
 DELETE FROM innotrue.profiles WHERE id = '00000000-0000-0000-0000-0000000000c2';
 

@@ -46,6 +46,8 @@ FROM innotrue.features;
 BEGIN;
 INSERT INTO innotrue.profiles (id, email, plan_id)
 VALUES ('00000000-0000-0000-0000-0000000000c2', 'dropped@example.com', innotrue.seed_id('plans', 'pro'));
+-- (the user data goes with it: confirmed, sql/ddl_guard.sql tests the refusal)
+SELECT innotrue.confirm_drop();
 DROP EXTENSION innotrue CASCADE;
 COMMIT;
 SELECT count(*) AS schemas_left FROM pg_namespace WHERE nspname = 'innotrue';
@@ -65,7 +67,10 @@ SELECT count(*) AS tables FROM innotrue.schema_tables;
 INSERT INTO innotrue.profiles (id, email, plan_id)
 VALUES ('00000000-0000-0000-0000-0000000000c1', 'cache@example.com', innotrue.seed_id('plans', 'pro'));
 SELECT innotrue.has_feature('00000000-0000-0000-0000-0000000000c1', 'programs_base') AS pro_has_programs_base;
+BEGIN;
+SELECT innotrue.confirm_drop();
 DROP EXTENSION innotrue CASCADE;
+COMMIT;
 CREATE EXTENSION innotrue;
 INSERT INTO innotrue.profiles (id, email, plan_id)
 VALUES ('00000000-0000-0000-0000-0000000000c1', 'cache@example.com', innotrue.seed_id('plans', 'free'));

@@ -111,6 +111,11 @@ enum
 	B_TOPUP_PACKAGE, B_ORG_PACKAGE, B_IDEMPOTENCY_KEY, B_NOTE, B_CREATED_AT, B_UPDATED_AT
 };
 
+/*
+ * restore_guard (ddl_guard.c), a statement trigger on every dumped table, acts
+ * only in a restore session (pg_restore, a dump script): nothing to do for a
+ * spend's writes.
+ */
 static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 	{"credit_deductions", false,
 		{"id", "user_id", "organization_id", "kind", "credit_service_id", "quantity", "cost", "batches",
@@ -121,7 +126,7 @@ static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 		"credit_deductions_batches_check", "credit_deductions_reference_check", "credit_deductions_owner_check"},
 		{"credit_deductions_user_id_fkey", "credit_deductions_organization_id_fkey",
 		"credit_deductions_credit_service_id_fkey"},
-		{{NULL}},
+		{{"restore_guard", "restore_guard"}},
 	{"gen_random_uuid()", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "now()", "now()"}},
 	{"credit_ledger", false,
 		{"id", "batch_id", "user_id", "organization_id", "entry_type", "amount", "deduction_id",
@@ -130,7 +135,7 @@ static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 		{"credit_ledger_entry_type_check", "credit_ledger_idempotency_key_check", "credit_ledger_reference_check",
 		"credit_ledger_owner_check", "credit_ledger_amount_check", "credit_ledger_deduction_id_check"},
 		{"credit_ledger_batch_id_fkey", "credit_ledger_user_id_fkey", "credit_ledger_organization_id_fkey"},
-		{{"credit_ledger_fill_owner", "fill_ledger_owner"}},
+		{{"credit_ledger_fill_owner", "fill_ledger_owner"}, {"restore_guard", "restore_guard"}},
 	{"gen_random_uuid()", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "now()"}},
 	{"credit_batches", true,
 		{"id", "user_id", "organization_id", "source", "amount", "remaining", "expires_at", "period_start",

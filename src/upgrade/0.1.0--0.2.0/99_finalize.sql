@@ -1,8 +1,8 @@
 
 -- Last part of the step: a table this step created gets what the 0.1.0 install gave every table
 -- (src/schema/99_finalize.sql): it must be registered in innotrue.schema_tables, every data table is
--- registered with pg_dump, a configuration table merges restored seed rows, and a table with
--- updated_at is stamped on update. Tables 0.1.0 already finalized are left as they are.
+-- registered with pg_dump, a configuration table merges restored seed rows, a table with
+-- updated_at is stamped on update, and every dumped table (0.1.0's too) guards restores. Tables 0.1.0 already finalized are left as they are.
 DO $finalize$
 DECLARE
     ext_oid oid := (SELECT oid FROM pg_catalog.pg_extension WHERE extname = 'innotrue');
@@ -48,6 +48,20 @@ BEGIN
     LOOP
         EXECUTE format('CREATE TRIGGER touch_updated_at BEFORE UPDATE ON innotrue.%I
                         FOR EACH ROW EXECUTE FUNCTION innotrue.touch_updated_at()', t.table_name);
+    END LOOP;
+
+    -- Every dumped table recognises a restore session at its first COPY or INSERT
+    -- (innotrue.restore_guard, 20_restore_ddl.sql); the 0.1.0 tables get it here too.
+    FOR t IN SELECT st.table_name
+               FROM innotrue.schema_tables st
+              WHERE st.kind <> 'extension'
+                AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger tg
+                                 WHERE tg.tgrelid = format('innotrue.%I', st.table_name)::regclass
+                                   AND tg.tgname = 'restore_guard')
+              ORDER BY st.table_name
+    LOOP
+        EXECUTE format('CREATE TRIGGER restore_guard BEFORE INSERT ON innotrue.%I
+                        FOR EACH STATEMENT EXECUTE FUNCTION innotrue.restore_guard()', t.table_name);
     END LOOP;
 END
 $finalize$;
