@@ -192,8 +192,11 @@ $$;
 CREATE TABLE pg_temp.outcomes (n int, attempt text, path text, error text, writes jsonb, PRIMARY KEY (n, attempt));
 CREATE TABLE pg_temp.applied (n int PRIMARY KEY, refused text);
 
+-- Each alteration is made as a superuser would, past the guard on application DDL
+-- (innotrue.allow_table_ddl, docs/operations.md "Application DDL").
 CREATE FUNCTION pg_temp.apply(c int, what text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    PERFORM innotrue.allow_table_ddl();
     EXECUTE what;
     INSERT INTO pg_temp.applied VALUES (c, NULL) ON CONFLICT DO NOTHING;
 EXCEPTION WHEN OTHERS THEN

@@ -55,10 +55,16 @@ SET session_replication_role = replica;
 UPDATE innotrue.credit_batches SET remaining = remaining - 4 WHERE amount = 50;
 RESET session_replication_role;
 UPDATE innotrue.credit_ai_usage SET used = used + 5;
+BEGIN;
+SELECT innotrue.allow_table_ddl();
 ALTER TABLE innotrue.credit_batches ADD COLUMN health_note text;
+COMMIT;
 SELECT check_name, status, detail FROM innotrue.health()
  WHERE check_name IN ('ledger_invariants', 'negative_remaining', 'ai_counter', 'credit_write_path');
+BEGIN;
+SELECT innotrue.allow_table_ddl();
 ALTER TABLE innotrue.credit_batches DROP COLUMN health_note;
+COMMIT;
 
 -- Bad input: a negative horizon is an error, NULL gives no rows (STRICT).
 SELECT * FROM innotrue.health(-1);

@@ -126,7 +126,7 @@ static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 		"credit_deductions_batches_check", "credit_deductions_reference_check", "credit_deductions_owner_check"},
 		{"credit_deductions_user_id_fkey", "credit_deductions_organization_id_fkey",
 		"credit_deductions_credit_service_id_fkey"},
-		{{"restore_guard", "restore_guard"}},
+		{{NULL}},
 	{"gen_random_uuid()", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "now()", "now()"}},
 	{"credit_ledger", false,
 		{"id", "batch_id", "user_id", "organization_id", "entry_type", "amount", "deduction_id",
@@ -135,7 +135,7 @@ static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 		{"credit_ledger_entry_type_check", "credit_ledger_idempotency_key_check", "credit_ledger_reference_check",
 		"credit_ledger_owner_check", "credit_ledger_amount_check", "credit_ledger_deduction_id_check"},
 		{"credit_ledger_batch_id_fkey", "credit_ledger_user_id_fkey", "credit_ledger_organization_id_fkey"},
-		{{"credit_ledger_fill_owner", "fill_ledger_owner"}, {"restore_guard", "restore_guard"}},
+		{{"credit_ledger_fill_owner", "fill_ledger_owner"}},
 	{"gen_random_uuid()", NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "now()"}},
 	{"credit_batches", true,
 		{"id", "user_id", "organization_id", "source", "amount", "remaining", "expires_at", "period_start",
@@ -343,6 +343,10 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 			continue;
 		/* Foreign-key triggers: the list above on inserts; on updates they act only on key changes. */
 		if (tg->tgisinternal && RI_FKey_trigger_type(tg->tgfoid) != RI_TRIGGER_NONE)
+			continue;
+		/* restore_guard acts only in a restore session (ddl_guard.c), never within our functions. */
+		if (!TRIGGER_FOR_ROW(tg->tgtype) && strcmp(tg->tgname, "restore_guard") == 0 &&
+			strcmp(get_func_name(tg->tgfoid), "restore_guard") == 0)
 			continue;
 		for (k = 0; k < ntriggers; k++)
 			if (strcmp(spec->triggers[k][0], tg->tgname) == 0 &&

@@ -47,3 +47,10 @@ AS 'MODULE_PATHNAME', 'innotrue_confirm_drop';
 COMMENT ON FUNCTION innotrue.confirm_drop() IS
     'Lets DROP EXTENSION innotrue in the current transaction delete the extension''s data (superusers only, 42501). Without it DROP EXTENSION innotrue, with or without CASCADE, refuses while user data exists (2BP01).';
 REVOKE ALL ON FUNCTION innotrue.confirm_drop() FROM PUBLIC;
+
+-- Nobody is granted these (docs/security.md): triggers, and superuser-only switches checked in C.
+INSERT INTO innotrue.privilege_decisions (object_type, object_name, doc, reason)
+VALUES ('function', 'restore_guard()', 'docs/operations.md', 'trigger'),
+       ('function', 'ddl_guard()', 'docs/operations.md', 'event trigger'),
+       ('function', 'allow_table_ddl()', 'docs/operations.md', 'superusers only'),
+       ('function', 'confirm_drop()', 'docs/operations.md', 'superusers only');
