@@ -137,10 +137,14 @@ VALUES (innotrue.seed_id('demo', 'user/bob'), 'ai_insight', now());
 
 -- 6. Row-level security: the view reads as its caller.
 SET CONSTRAINTS ALL IMMEDIATE;   -- the demo's deferred layer rules, so that policies can be created
+-- The application role may not call seed_id (install scripts only): the ids are taken first.
+SELECT innotrue.seed_id('demo', 'user/alice') AS alice, innotrue.seed_id('demo', 'user/bob') AS bob,
+       innotrue.seed_id('demo', 'user/carlos') AS carlos \gset
 CREATE ROLE fb_app NOLOGIN;
 SELECT innotrue.enable_row_level_security('fb_app') > 0 AS rls_enabled;
 GRANT SELECT ON innotrue.feedback TO fb_app;
--- the current-user form alone for the client; the service form here only to show RLS refusing it
+-- the current-user form alone for the client; the service form here only to show it refused (the
+-- user class may read feedback_reads, and writes its own markers only through my_mark_feedback_seen)
 GRANT EXECUTE ON FUNCTION innotrue.my_mark_feedback_seen(text), innotrue.mark_feedback_seen(uuid, text, timestamptz),
                           innotrue.feedback_mechanisms() TO fb_app;
 CREATE FUNCTION pg_temp.seen_by(who text) RETURNS text LANGUAGE plpgsql
@@ -166,20 +170,20 @@ SELECT coalesce(w.who, 'anonymous') AS who, pg_temp.seen_by(w.who) AS sees
 UPDATE innotrue.member_sharing_consent SET share_goals = true WHERE user_id = innotrue.seed_id('demo', 'user/bob');
 SELECT pg_temp.seen_by('olivia') AS olivia_sees_after_bob_shares_goals;
 -- The coach sees whether her client has read it (feedback_reads: coach read).
-SELECT set_config('innotrue.user_id', innotrue.seed_id('demo', 'user/carlos')::text, true) IS NOT NULL AS as_carlos;
+SELECT set_config('innotrue.user_id', :'carlos', true) IS NOT NULL AS as_carlos;
 SET LOCAL ROLE fb_app;
 SELECT pg_temp.who(client_id) AS client, count(*) FILTER (WHERE is_new) AS new, count(*) AS items
   FROM innotrue.feedback GROUP BY 1 ORDER BY 1;
 -- and cannot mark it seen for her
-SELECT innotrue.mark_feedback_seen(innotrue.seed_id('demo', 'user/bob'), 'goal_comment');
+SELECT innotrue.mark_feedback_seen(:'bob', 'goal_comment');
 RESET ROLE;
 -- Bob marks his own feedback seen, but not Alice's.
-SELECT set_config('innotrue.user_id', innotrue.seed_id('demo', 'user/bob')::text, true) IS NOT NULL AS as_bob;
+SELECT set_config('innotrue.user_id', :'bob', true) IS NOT NULL AS as_bob;
 SET LOCAL ROLE fb_app;
 SELECT count(*) FILTER (WHERE is_new) AS bob_new_before FROM innotrue.feedback;
 SELECT innotrue.my_mark_feedback_seen() AS marked;
 SELECT count(*) FILTER (WHERE is_new) AS bob_new_after FROM innotrue.feedback;
-SELECT innotrue.mark_feedback_seen(innotrue.seed_id('demo', 'user/alice'), 'goal_comment');
+SELECT innotrue.mark_feedback_seen(:'alice', 'goal_comment');
 -- an anonymous caller has nobody to mark for
 SELECT set_config('innotrue.user_id', '', true) IS NOT NULL AS anonymous;
 SELECT innotrue.my_mark_feedback_seen();

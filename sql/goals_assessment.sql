@@ -119,7 +119,8 @@ BEGIN;
 SELECT innotrue.load_demo_data();
 SET CONSTRAINTS ALL IMMEDIATE;
 SELECT innotrue.seed_id('demo', 'capability_snapshot/alice/1') AS snap1,
-       innotrue.seed_id('demo', 'capability_domain/security_identity') AS security \gset
+       innotrue.seed_id('demo', 'capability_domain/security_identity') AS security,
+       innotrue.seed_id('demo', 'user/carlos') AS carlos \gset
 CREATE ROLE goals_app NOLOGIN;
 SELECT innotrue.enable_row_level_security('goals_app') > 0 AS rls_enabled;
 GRANT SELECT ON innotrue.goal_assessment_progress TO goals_app;
@@ -133,16 +134,16 @@ SET LOCAL innotrue.user_id = :'bob';
 SELECT * FROM innotrue.suggest_goals_from_snapshot(:'snap1');
 SELECT innotrue.create_goal_from_suggestion(:'snap1', :'security');
 -- her coach sees the suggestions but cannot create her goals
-SELECT set_config('innotrue.user_id', innotrue.seed_id('demo', 'user/carlos')::text, true) IS NOT NULL AS as_carlos;
+SELECT set_config('innotrue.user_id', :'carlos', true) IS NOT NULL AS as_carlos;
 SELECT domain_name, score FROM innotrue.suggest_goals_from_snapshot(:'snap1');
 SELECT innotrue.create_goal_from_suggestion(:'snap1', :'security');
 -- Alice creates it herself; her coach then follows its progress, Bob does not
-SELECT set_config('innotrue.user_id', innotrue.seed_id('demo', 'user/alice')::text, true) IS NOT NULL AS as_alice;
+SELECT set_config('innotrue.user_id', :'alice', true) IS NOT NULL AS as_alice;
 SELECT innotrue.create_goal_from_suggestion(:'snap1', :'security') IS NOT NULL AS created_by_alice;
 SELECT domain_name, baseline_score, latest_score FROM innotrue.goal_assessment_progress;
-SELECT set_config('innotrue.user_id', innotrue.seed_id('demo', 'user/carlos')::text, true) IS NOT NULL AS as_carlos;
+SELECT set_config('innotrue.user_id', :'carlos', true) IS NOT NULL AS as_carlos;
 SELECT domain_name, baseline_score FROM innotrue.goal_assessment_progress;
-SELECT set_config('innotrue.user_id', innotrue.seed_id('demo', 'user/bob')::text, true) IS NOT NULL AS as_bob;
+SELECT set_config('innotrue.user_id', :'bob', true) IS NOT NULL AS as_bob;
 SELECT count(*) AS bob_sees FROM innotrue.goal_assessment_progress;
 RESET ROLE;
 ROLLBACK;
