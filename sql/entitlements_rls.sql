@@ -43,8 +43,22 @@ GRANT SELECT ON public.ent_community_posts TO ent_app_user;
 -- what grant_access(role, 'user') grants for this check: the current-user form, not has_feature(uuid, text)
 GRANT USAGE ON SCHEMA innotrue TO ent_app_user;
 GRANT EXECUTE ON FUNCTION innotrue.has_feature(text) TO ent_app_user;
+-- The plan is read from EXPLAIN's JSON, whose fields read the same on every major (the text form
+-- names InitPlan values differently since 17): a sequential scan filtered by the value of one
+-- InitPlan; a SubPlan, or the call in the filter itself, would run the check for every row.
+CREATE FUNCTION pg_temp.plan_of(query text) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+    plan json;
+BEGIN
+    EXECUTE 'EXPLAIN (COSTS OFF, FORMAT JSON) ' || query INTO plan;
+    RETURN plan::jsonb -> 0 -> 'Plan';
+END $$;
 SET LOCAL ROLE ent_app_user;
-EXPLAIN (COSTS OFF) SELECT * FROM public.ent_community_posts;
+SELECT p ->> 'Node Type' AS node, p ->> 'Relation Name' AS relation, p ? 'Filter' AS filtered,
+       p ->> 'Filter' LIKE '%has_feature%' AS check_in_filter,
+       (SELECT string_agg(format('%s: %s', c ->> 'Parent Relationship', c ->> 'Node Type'), ', ')
+        FROM jsonb_array_elements(p -> 'Plans') c) AS subplans
+FROM pg_temp.plan_of('SELECT * FROM public.ent_community_posts') p;
 SET LOCAL innotrue.user_id = '00000000-0000-0000-0000-0000000000b1';   -- advanced: community granted
 SELECT count(*) AS b1_sees FROM public.ent_community_posts;
 SET LOCAL innotrue.user_id = '00000000-0000-0000-0000-0000000000b2';   -- free: not granted

@@ -52,6 +52,7 @@
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
+#include "compat.h"
 #include "innotrue.h"
 
 PG_FUNCTION_INFO_V1(innotrue_can_access_resource);
@@ -348,14 +349,14 @@ user_facts(FunctionCallInfo fcinfo, Datum user_id)
 		fcinfo->flinfo->fn_extra = uf;
 	}
 	if (!(uf->valid && snap != NULL && snap->snapXactCompletionCount != 0 &&
-		  uf->lxid == MyProc->lxid && snap->snapXactCompletionCount == uf->snap_completions &&
+		  uf->lxid == compat_my_lxid() && snap->snapXactCompletionCount == uf->snap_completions &&
 		  snap->xmin == uf->snap_xmin && snap->xmax == uf->snap_xmax && snap->curcid == uf->snap_cid))
 	{
 		MemoryContextReset(uf->snap_mcxt);
 		uf->valid = snap != NULL;
 		if (snap != NULL)
 		{
-			uf->lxid = MyProc->lxid;
+			uf->lxid = compat_my_lxid();
 			uf->snap_xmin = snap->xmin;
 			uf->snap_xmax = snap->xmax;
 			uf->snap_cid = snap->curcid;

@@ -67,6 +67,7 @@
 #include "utils/syscache.h"
 #include "utils/ruleutils.h"
 
+#include "compat.h"
 #include "innotrue.h"
 
 PG_FUNCTION_INFO_V1(innotrue_credit_write_path);
@@ -537,7 +538,7 @@ direct_insert(DirectRel *dr, EState *estate, const Datum *values, const bool *nu
 	}
 	ExecStoreVirtualTuple(slot);
 	table_tuple_insert(dr->rel, slot, estate->es_output_cid, 0, NULL);
-	ExecInsertIndexTuples(dr->rri, slot, estate, false, false, NULL, NIL);
+	compat_insert_index_tuples(dr->rri, slot, estate, false, false, NULL, NIL, COMPAT_INDEXES_ALL);
 }
 
 /*
@@ -561,7 +562,7 @@ direct_take(DirectRel *dr, EState *estate, HeapTuple batch, int64 amount)
 	HeapTuple	updated;
 	TM_FailureData tmfd;
 	LockTupleMode lockmode;
-	bool		update_indexes;
+	CompatIndexUpdate update_indexes;
 	TM_Result	result;
 
 	if (isnull || amount <= 0 || amount > remaining)
@@ -576,8 +577,8 @@ direct_take(DirectRel *dr, EState *estate, HeapTuple batch, int64 amount)
 	updated = heap_modify_tuple(batch, desc, values, nulls, replace);
 
 	ExecForceStoreHeapTuple(updated, dr->slot, false);
-	result = table_tuple_update(dr->rel, &batch->t_self, dr->slot, estate->es_output_cid,
-								InvalidSnapshot, InvalidSnapshot, true, &tmfd, &lockmode, &update_indexes);
+	result = compat_table_tuple_update(dr->rel, &batch->t_self, dr->slot, estate->es_output_cid,
+									   InvalidSnapshot, InvalidSnapshot, true, &tmfd, &lockmode, &update_indexes);
 	if (result == TM_Updated || result == TM_Deleted)
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
@@ -587,10 +588,10 @@ direct_take(DirectRel *dr, EState *estate, HeapTuple batch, int64 amount)
 	if (result != TM_Ok)
 		elog(ERROR, "innotrue credits: unexpected result %d updating a credit batch", (int) result);
 	/* update = false: the "unchanged key" hint would need a range table, and is only a hint. */
-	if (update_indexes)
+	if (update_indexes != COMPAT_INDEXES_NONE)
 	{
 		direct_indexes(dr);
-		ExecInsertIndexTuples(dr->rri, dr->slot, estate, false, false, NULL, NIL);
+		compat_insert_index_tuples(dr->rri, dr->slot, estate, false, false, NULL, NIL, update_indexes);
 	}
 }
 

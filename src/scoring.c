@@ -46,6 +46,7 @@
 #include "utils/snapmgr.h"
 #include "utils/uuid.h"
 
+#include "compat.h"
 #include "innotrue.h"
 
 PG_FUNCTION_INFO_V1(innotrue_compute_assessment_scores);
@@ -801,7 +802,7 @@ sum_scores(ScoringDefinition *def)
 	ScoringSource *src = &sources[SRC_SCORES];
 	Relation	heap = table_open(src->relid, AccessShareLock);
 	Relation	index = index_open(src->indexid, AccessShareLock);
-	IndexScanDesc scan = index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
+	IndexScanDesc scan = compat_index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
 	TupleTableSlot *slot = table_slot_create(heap, NULL);
 	int			i;
 
