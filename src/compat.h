@@ -19,7 +19,9 @@
 #include "access/genam.h"
 #include "access/tableam.h"
 #include "executor/executor.h"
+#include "catalog/pg_namespace.h"
 #include "storage/proc.h"
+#include "utils/acl.h"
 
 /*
  * compat_my_lxid
@@ -105,6 +107,19 @@ compat_insert_index_tuples(ResultRelInfo *rri, TupleTableSlot *slot, EState *est
 #else
 #define compat_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
 	index_beginscan((heap), (index), (snapshot), (nkeys), (norderbys))
+#endif
+
+/*
+ * compat_namespace_aclcheck
+ *	  Whether a role holds a privilege on a schema. 16 replaced the
+ *	  per-catalog pg_*_aclcheck functions by object_aclcheck.
+ */
+#if PG_VERSION_NUM >= 160000
+#define compat_namespace_aclcheck(nspid, roleid, mode) \
+	object_aclcheck(NamespaceRelationId, (nspid), (roleid), (mode))
+#else
+#define compat_namespace_aclcheck(nspid, roleid, mode) \
+	pg_namespace_aclcheck((nspid), (roleid), (mode))
 #endif
 
 #endif							/* INNOTRUE_COMPAT_H */

@@ -326,7 +326,7 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 		 */
 		pk_owner = rel_owner(fk->confrelid);
 		if (!superuser_arg(pk_owner) &&
-			(pg_namespace_aclcheck(get_rel_namespace(fk->confrelid), pk_owner, ACL_USAGE) != ACLCHECK_OK ||
+			(compat_namespace_aclcheck(get_rel_namespace(fk->confrelid), pk_owner, ACL_USAGE) != ACLCHECK_OK ||
 			 pg_class_aclcheck(fk->confrelid, pk_owner, ACL_SELECT) != ACLCHECK_OK ||
 			 pg_class_aclcheck(fk->confrelid, pk_owner, ACL_UPDATE) != ACLCHECK_OK))
 			return psprintf("the owner of the table foreign key %s references may not read it", conname);
