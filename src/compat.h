@@ -18,8 +18,10 @@
 
 #include "access/genam.h"
 #include "access/tableam.h"
+#include "catalog/pg_namespace.h"
 #include "executor/executor.h"
 #include "storage/proc.h"
+#include "utils/acl.h"
 
 /*
  * compat_my_lxid
@@ -105,6 +107,19 @@ compat_insert_index_tuples(ResultRelInfo *rri, TupleTableSlot *slot, EState *est
 #else
 #define compat_index_beginscan(heap, index, snapshot, nkeys, norderbys) \
 	index_beginscan((heap), (index), (snapshot), (nkeys), (norderbys))
+#endif
+
+/*
+ * compat_namespace_aclcheck
+ *	  pg_namespace_aclcheck: 16 replaced the per-kind ACL checks by
+ *	  object_aclcheck on the object's catalog.
+ */
+#if PG_VERSION_NUM >= 160000
+#define compat_namespace_aclcheck(nspid, roleid, mode) \
+	object_aclcheck(NamespaceRelationId, (nspid), (roleid), (mode))
+#else
+#define compat_namespace_aclcheck(nspid, roleid, mode) \
+	pg_namespace_aclcheck((nspid), (roleid), (mode))
 #endif
 
 #endif							/* INNOTRUE_COMPAT_H */
