@@ -18,8 +18,8 @@
 
 #include "access/genam.h"
 #include "access/tableam.h"
-#include "executor/executor.h"
 #include "catalog/pg_namespace.h"
+#include "executor/executor.h"
 #include "storage/proc.h"
 #include "utils/acl.h"
 
@@ -111,8 +111,8 @@ compat_insert_index_tuples(ResultRelInfo *rri, TupleTableSlot *slot, EState *est
 
 /*
  * compat_namespace_aclcheck
- *	  Whether a role holds a privilege on a schema. 16 replaced the
- *	  per-catalog pg_*_aclcheck functions by object_aclcheck.
+ *	  pg_namespace_aclcheck: 16 replaced the per-kind ACL checks by
+ *	  object_aclcheck on the object's catalog.
  */
 #if PG_VERSION_NUM >= 160000
 #define compat_namespace_aclcheck(nspid, roleid, mode) \
