@@ -3,7 +3,7 @@
 
 PG_MAJOR=${PG_MAJOR:-15}
 PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
-PACKAGES="make gcc postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap
+PACKAGES="make gcc patch postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap
           libtap-parser-sourcehandler-pgtap-perl libipc-run-perl"
 
 # A section heading with the seconds since the script started, so a long run shows its progress.
