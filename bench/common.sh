@@ -1,7 +1,9 @@
 # Shared by bench/run and bench/differential: where the server comes from. Sourced, not run.
 #
-# Default: as root, install the Debian packages, start a throwaway cluster (scripts/lib.sh) and
-# build and install the extension into the system PostgreSQL. With --no-install the caller's
+# Default: as root, install the Debian packages, make a private copy of the PostgreSQL installation
+# (scripts/lib.sh use_private_install, removed on exit), build and install the extension into that
+# copy and start a throwaway cluster from it: nothing another checkout installs into the system
+# PostgreSQL during the run can change the library under test. With --no-install the caller's
 # server (PGHOST/PGPORT/PGUSER already exported, e.g. a private dev server whose DESTDIR install
 # is current) is used as it is and nothing is built or installed.
 
@@ -30,6 +32,8 @@ bench_server() {
     require_root
     ensure_packages "$@"
     cd "$BENCH_ROOT"
-    CLUSTER_OPTS="$BENCH_PG_OPTS" start_cluster
+    use_private_install "$(mktemp -d /tmp/innotrue-bench-root.XXXXXX)"
+    trap stop_cluster EXIT    # removes the private installation even if the build fails
     build_and_install
+    CLUSTER_OPTS="$BENCH_PG_OPTS" start_cluster
 }

@@ -14,7 +14,7 @@ DECLARE
 BEGIN
     FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
               WHERE p.pronamespace = 'innotrue_ref'::regnamespace
-                AND p.proname IN ('contributions','effective_plan_tier','feature_id','feature_limit','has_feature','period_start','resolve_entitlements')
+                AND p.proname IN ('contributions','effective_plan_tier','feature_id','feature_limit','has_feature','has_feature_by_resolution','period_start','resolve_entitlements')
     LOOP
         EXECUTE 'DROP FUNCTION ' || f;
     END LOOP;
@@ -145,7 +145,63 @@ BEGIN
 END
 $$;
 
+-- One feature for one user, written as a single query for that question alone (the reference the
+-- benchmarks hold has_feature to): the feature is active, nothing denies it (an admin deny in force,
+-- a restrictive row of an organization-sponsored plan), and some source grants it with a limit that
+-- is unlimited (NULL) or above 0. The sources are those of contributions(). An unknown key raises,
+-- as in the extension: the coalesce reaches feature_id() only when the key matches no feature.
 CREATE FUNCTION innotrue_ref.has_feature(p_user uuid, p_key text)
+RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce((
+        SELECT f.is_active
+           AND NOT EXISTS (SELECT 1 FROM innotrue.user_feature_denials d
+                            WHERE d.user_id = p_user AND d.feature_id = f.id
+                              AND (d.expires_at IS NULL OR d.expires_at > now()))
+           AND NOT EXISTS (SELECT 1 FROM innotrue.organization_members m
+                             JOIN innotrue.organizations o ON o.id = m.organization_id AND o.is_active
+                             JOIN innotrue.plans p ON p.id = m.sponsored_plan_id AND p.is_active
+                             JOIN innotrue.plan_features pf ON pf.plan_id = p.id AND pf.feature_id = f.id
+                            WHERE m.user_id = p_user AND m.status = 'active' AND pf.is_restrictive)
+           AND (EXISTS (SELECT 1 FROM innotrue.profiles u
+                          JOIN innotrue.plans p ON p.id = u.plan_id AND p.is_active
+                          JOIN innotrue.plan_features pf ON pf.plan_id = p.id AND pf.feature_id = f.id
+                         WHERE u.id = p_user AND NOT pf.is_restrictive
+                           AND (pf.limit_value IS NULL OR pf.limit_value > 0))
+                OR EXISTS (SELECT 1 FROM innotrue.client_enrollments e
+                             JOIN innotrue.programs pr ON pr.id = e.program_id
+                             LEFT JOIN innotrue.program_tier_plans tp
+                                    ON tp.program_id = e.program_id AND tp.tier_name = e.tier_name
+                             JOIN innotrue.program_plans pp
+                               ON pp.id = coalesce(e.program_plan_id, tp.program_plan_id, pr.default_program_plan_id)
+                              AND pp.is_active
+                             JOIN innotrue.program_plan_features ppf
+                               ON ppf.program_plan_id = pp.id AND ppf.feature_id = f.id
+                            WHERE e.user_id = p_user AND e.status = 'active'
+                              AND (ppf.limit_value IS NULL OR ppf.limit_value > 0))
+                OR EXISTS (SELECT 1 FROM innotrue.user_add_ons ua
+                             JOIN innotrue.add_ons a ON a.id = ua.add_on_id AND a.is_active
+                             JOIN innotrue.add_on_features af ON af.add_on_id = a.id AND af.feature_id = f.id
+                            WHERE ua.user_id = p_user AND (ua.expires_at IS NULL OR ua.expires_at > now())
+                              AND (af.limit_value IS NULL OR af.limit_value > 0))
+                OR EXISTS (SELECT 1 FROM innotrue.user_tracks ut
+                             JOIN innotrue.tracks t ON t.id = ut.track_id AND t.is_active
+                             JOIN innotrue.track_features tf ON tf.track_id = t.id AND tf.feature_id = f.id
+                            WHERE ut.user_id = p_user AND ut.is_active
+                              AND (tf.limit_value IS NULL OR tf.limit_value > 0))
+                OR EXISTS (SELECT 1 FROM innotrue.organization_members m
+                             JOIN innotrue.organizations o ON o.id = m.organization_id AND o.is_active
+                             JOIN innotrue.plans p ON p.id = m.sponsored_plan_id AND p.is_active
+                             JOIN innotrue.plan_features pf ON pf.plan_id = p.id AND pf.feature_id = f.id
+                            WHERE m.user_id = p_user AND m.status = 'active' AND NOT pf.is_restrictive
+                              AND (pf.limit_value IS NULL OR pf.limit_value > 0)))
+          FROM innotrue.features f WHERE f.key = p_key),
+        innotrue_ref.feature_id(p_key) IS NULL)
+$$;
+
+-- The same answer through a full resolution restricted to the feature (resolve_entitlements): the
+-- first reference, kept as a cross-check and labelled as what it is in the benchmarks.
+CREATE FUNCTION innotrue_ref.has_feature_by_resolution(p_user uuid, p_key text)
 RETURNS boolean
 LANGUAGE sql STABLE AS $$
     SELECT coalesce((SELECT r.enabled

@@ -1,4 +1,3 @@
--- bench: group=access clients=1 vs=access_inserver_ref:>=3
 -- In-server cost of innotrue.can_access_resource: 5000 calls inside one statement over the fixed
 -- (user, resource) pairs of public.bench_access_pairs (access_setup.sql), no round trips; against
 -- the plain-SQL reference (bench/reference/access.sql): target C >= 3x the transactions per second.

@@ -1,4 +1,3 @@
--- bench: group=access clients=1 scales=medium,large
 -- The owner (no row-level security) counts what the client of access_rls_count sees, writing the
 -- policy's predicate out as an explicit WHERE clause with the same once-per-query values.
 SELECT set_config('innotrue.user_id', (SELECT id::text FROM public.bench_access_client), false);

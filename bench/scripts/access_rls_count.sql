@@ -1,5 +1,3 @@
--- bench: group=access clients=1 scales=medium,large ratio=latency
--- bench: vs=access_owner_where:<=2 vs=access_full_count:<=0.2
 -- A client who sees about 2% of the library counts it through row-level security (role bench_app,
 -- innotrue.user_id = public.bench_access_client). Targets: at most 2x the time of the owner's query
 -- with the equivalent explicit WHERE clause, at most 0.2x the owner's full unfiltered count.

@@ -1,3 +1,2 @@
--- bench: group=baseline clients=1,N
 -- Physical baseline: one prepared round trip that does no work. Every figure is bounded by it.
 SELECT 1;

@@ -1,6 +1,5 @@
--- bench: group=baseline clients=1,8 durable=on
--- durable=on: every commit waits for the WAL flush (synchronous_commit=on on a server with fsync=on),
--- as the issue's write targets assume; docs/performance.md "Durable commits".
+-- Its ratios run with durable commits (bench/ratios durable=on: synchronous_commit=on on a server with
+-- fsync=on, every commit waits for the WAL flush), as the issue's write targets assume.
 -- Physical baseline: the same guarded UPDATE always on one row (user n = 1): with several clients
 -- they queue on the row lock, the floor for any write of a single user's balance.
 UPDATE public.bench_counters SET balance = balance - 1

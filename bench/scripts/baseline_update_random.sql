@@ -1,6 +1,5 @@
--- bench: group=baseline clients=1,8 durable=on
--- durable=on: every commit waits for the WAL flush (synchronous_commit=on on a server with fsync=on),
--- as the issue's write targets assume; docs/performance.md "Durable commits".
+-- Its ratios run with durable commits (bench/ratios durable=on: synchronous_commit=on on a server with
+-- fsync=on, every commit waits for the WAL flush), as the issue's write targets assume.
 -- Physical baseline: a guarded single-row UPDATE of a random user's counter (many users, no
 -- contention): the floor for any write of one user's balance.
 \set n random(1, :users)

@@ -1,6 +1,5 @@
--- bench: group=credits clients=1,8 durable=on
--- durable=on: every commit waits for the WAL flush (synchronous_commit=on on a server with fsync=on),
--- as the issue's write targets assume; docs/performance.md "Durable commits".
+-- Its ratios run with durable commits (bench/ratios durable=on: synchronous_commit=on on a server with
+-- fsync=on, every commit waits for the WAL flush), as the issue's write targets assume.
 -- innotrue_ref.deduct_credits (PL/pgSQL reference of the same rules, bench/reference/credits.sql)
 -- of goal_creation for a random user: the baseline credits_deduct must beat by 1.2x.
 \set n random(1, :users)

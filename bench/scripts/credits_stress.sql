@@ -1,6 +1,5 @@
--- bench: group=credits scales=stress
--- Credit ledger stress step, run by bench/credits-stress (not timed by bench/run: scales=stress
--- never matches a bench scale). One random operation per transaction over 200 users and 20
+-- Credit ledger stress step, run by bench/credits-stress (not timed by bench/run: no ratio of
+-- bench/ratios names it). One random operation per transaction over 200 users and 20
 -- organizations: grants (some expiring within seconds), deductions (some with reused
 -- idempotency keys, some on ai services against a low platform cap), refunds, holds with short
 -- timeouts, captures, releases, the expiry sweep, balances and org-sponsored enrollments.

@@ -1,4 +1,3 @@
--- bench: group=entitlements clients=1,N compare=baseline_pk_lookup target=>=0.9
 -- Round trip of innotrue.has_feature(user, feature) for a random user and one of 12 feature keys
 -- (the RLS/application check). Target: >= 0.9x the calls per second of baseline_pk_lookup, which picks
 -- its user the same way (id from public.bench_users inside the statement). Answers come from the

@@ -1,4 +1,3 @@
--- bench: group=entitlements clients=1,N vs=baseline_pk_lookup
 -- entitlements_has_feature while entitlements change: one transaction in 500 also rewrites a user's
 -- track memberships (a write to an entitlement source), which empties the entitlement cache of every
 -- backend, so later checks resolve users again until they are cached anew. What the cache costs and

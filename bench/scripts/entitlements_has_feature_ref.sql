@@ -1,6 +1,5 @@
--- bench: group=entitlements clients=1
 -- Round trip of innotrue_ref.has_feature(user, feature) for a random user and one of 12 feature keys
--- (plain-SQL reference, bench/reference/entitlements.sql), for comparison with
+-- (the single-feature SQL query of bench/reference/entitlements.sql), for comparison with
 -- entitlements_has_feature.sql.
 -- Needs public.bench_users (bench/generate or entitlements_setup.sql); -D users=<rows in bench_users>.
 \set n random(1, :users)

@@ -1,4 +1,3 @@
--- bench: group=entitlements clients=1 vs=entitlements_inserver_has_feature_ref:>=5
 -- In-server cost of innotrue.has_feature: 5000 calls inside one statement (users and feature keys cycled
 -- over generate_series), no round trips. entitlements_inserver_has_feature (C) against
 -- entitlements_inserver_has_feature_ref (plain-SQL reference): target C >= 5x the transactions per second.

@@ -1,7 +1,8 @@
--- bench: group=entitlements clients=1
--- In-server cost of innotrue_ref.has_feature: 5000 calls inside one statement (users and feature keys cycled
--- over generate_series), no round trips. entitlements_inserver_has_feature (C) against
--- entitlements_inserver_has_feature_ref (plain-SQL reference): target C >= 5x the transactions per second.
+-- In-server cost of innotrue_ref.has_feature, the hand-written single-feature SQL query (one question,
+-- one query; checked against the C function by test/differential/entitlements): 5000 calls inside one
+-- statement (users and feature keys cycled over generate_series), no round trips. The fair reference
+-- of entitlements_inserver_has_feature; the full-resolution one is
+-- entitlements_inserver_has_feature_resolution.
 -- Needs public.bench_users (bench/generate or entitlements_setup.sql).
 SELECT count(*) FILTER (WHERE innotrue_ref.has_feature(u.id, (ARRAY['ai_coach', 'ai_insights', 'session_coaching', 'session_group', 'goals', 'community',
        'programs_base', 'programs_pro', 'assessments', 'skills_map', 'courses', 'certificates'])[1 + g % 12]))

@@ -1,4 +1,3 @@
--- bench: group=entitlements clients=1 vs=entitlements_inserver_has_feature_ref:>=5
 -- entitlements_inserver_has_feature with the entitlement cache off (innotrue.entitlement_cache_size = 0):
 -- each of the 5000 checks walks the tables (the early-stopping single-feature walk).
 SET innotrue.entitlement_cache_size = 0;

@@ -1,4 +1,3 @@
--- bench: group=entitlements clients=1 vs=entitlements_inserver_resolve_ref:>=3
 -- entitlements_inserver_resolve right after an entitlement change: each transaction first commits a
 -- write to an entitlement source (an UPDATE of features that changes no row still fires the cache's
 -- invalidation trigger), so every backend's entitlement cache is empty and each of the 500 resolutions

@@ -1,4 +1,3 @@
--- bench: group=entitlements clients=1
 -- In-server cost of innotrue_ref.resolve_entitlements: 500 full resolutions (every feature of a user with usage)
 -- inside one statement. entitlements_inserver_resolve (C) against entitlements_inserver_resolve_ref
 -- (plain-SQL reference): target C >= 3x the transactions per second.

@@ -1,4 +1,3 @@
--- bench: group=entitlements clients=1 vs=entitlements_inserver_resolve_ref
 -- entitlements_inserver_resolve with the entitlement cache off (innotrue.entitlement_cache_size = 0):
 -- nothing kept between calls, every row read from the tables, as for a snapshot the cache may not
 -- serve (a transaction that wrote an entitlement source, or one older than the last change).

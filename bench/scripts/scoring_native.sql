@@ -1,4 +1,3 @@
--- bench: group=scoring clients=1,N compare=scoring_reference target=>=3
 -- innotrue.compute_assessment_scores (C) on one of 100 answer documents of the 60-question,
 -- 6-dimension definition "bench-scoring", without storing. Target: >= 3x the calls per second of
 -- the plain-SQL reference (scoring_reference.sql), which picks its document the same way.

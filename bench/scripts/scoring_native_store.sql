@@ -1,4 +1,3 @@
--- bench: group=scoring clients=1,N compare=scoring_reference_store target=>=3
 -- As scoring_native.sql, but storing the response (one assessment_responses row per call), against
 -- the reference doing the same (scoring_reference_store.sql).
 -- Needs bench/scripts/scoring_setup.sql.

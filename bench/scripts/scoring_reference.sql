@@ -1,4 +1,3 @@
--- bench: group=scoring clients=1,N
 -- The same as scoring_native.sql through the plain-SQL reference
 -- innotrue_ref.compute_assessment_scores (bench/reference/scoring.sql).
 -- Needs bench/scripts/scoring_setup.sql.

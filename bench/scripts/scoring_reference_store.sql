@@ -1,4 +1,3 @@
--- bench: group=scoring clients=1,N
 -- As scoring_reference.sql, but storing the response (one assessment_responses row per call).
 -- Needs bench/scripts/scoring_setup.sql.
 \set n random(1, 100)
