@@ -1,4 +1,3 @@
--- bench: group=feedback clients=1,N
 -- The reference of feedback_view: the client's feedback from the seven tables, one hand-written
 -- branch per table with the client's id in each, and the read marker looked up per row. Returns
 -- the same rows as the view, without the view's text clean-up. One statement, like the view's.

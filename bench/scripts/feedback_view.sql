@@ -1,4 +1,3 @@
--- bench: group=feedback clients=1,N vs=feedback_union_ref:>=0.9
 -- One client's feed, newest first, through the view innotrue.feedback (about ten items from seven
 -- mechanisms, bench/scripts/feedback_setup.sql), against the same union written out by hand
 -- (feedback_union_ref): the view should cost no more than the query an application would write.

@@ -1,4 +1,3 @@
--- bench: group=feedback clients=1,N ratio=latency vs=feedback_view:<=3
 -- feedback_view as the application reads it: role bench_app under row-level security, acting for
 -- the client herself (innotrue.user_id). Target: at most three times the time of the owner's
 -- read. The script makes three more round trips (set_config, SET ROLE, RESET ROLE), and each of

@@ -1,4 +1,3 @@
--- bench: group=use_feature clients=1,N vs=use_feature_two_calls:>=1.0 vs=use_feature_deduct:>=0.7
 -- use_feature (C) of session_workshop beyond its monthly limit for a random user: the grant check,
 -- the month's count read, and the charge through service workshop (3 credits), in one call. Against
 -- the two calls it replaces (record_feature_usage + deduct_credits, target: cheaper) and against

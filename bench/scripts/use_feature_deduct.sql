@@ -1,4 +1,3 @@
--- bench: group=use_feature clients=1,N
 -- deduct_credits alone of workshop (3 credits) for a random bench_use user: the charge half of
 -- use_feature_charged, with no grant check and no metering.
 \set n random(1, 1000)

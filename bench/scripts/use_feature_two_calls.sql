@@ -1,4 +1,3 @@
--- bench: group=use_feature clients=1,N
 -- The two calls use_feature replaces, as an application makes them: record_feature_usage (grant
 -- check and count) then deduct_credits (charge), here of session_peer_coaching (no limit, so the
 -- count always succeeds) and peer_coaching (3 credits) for a random bench_use user. Two autocommit
