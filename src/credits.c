@@ -471,6 +471,14 @@ static const CreditRelSpec rel_specs[NUM_CREDIT_RELS] = {
 	{"credit_services", "credit_services_feature_id_idx", 1, {"feature_id", "key", "is_active", "track_id"}},
 };
 
+/* Columns of REL_FEATURE_SERVICES as rel_get numbers them (its spec above). */
+enum
+{
+	FEATURE_SERVICE_KEY = 1,
+	FEATURE_SERVICE_ACTIVE = 2,
+	FEATURE_SERVICE_TRACK = 3
+};
+
 typedef struct CreditRelCache
 {
 	Oid			relid;
@@ -2692,10 +2700,10 @@ credit_feature_service(Datum feature_id, const char *feature_key, Datum user_id,
 	{
 		char	   *key;
 
-		(void) rel_get(&rs, 3, &isnull);
-		if (!isnull || !DatumGetBool(rel_get(&rs, 2, &isnull)))
+		(void) rel_get(&rs, FEATURE_SERVICE_TRACK, &isnull);
+		if (!isnull || !DatumGetBool(rel_get(&rs, FEATURE_SERVICE_ACTIVE, &isnull)))
 			continue;
-		key = TextDatumGetCString(rel_get(&rs, 1, &isnull));
+		key = TextDatumGetCString(rel_get(&rs, FEATURE_SERVICE_KEY, &isnull));
 		if (found != NULL && ambiguous != NULL)
 		{
 			*ambiguous = true;
