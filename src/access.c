@@ -54,6 +54,7 @@
 
 #include "compat.h"
 #include "innotrue.h"
+#include "entitlements.h"
 
 PG_FUNCTION_INFO_V1(innotrue_can_access_resource);
 PG_FUNCTION_INFO_V1(innotrue_can_access_resource_current);
@@ -572,21 +573,12 @@ linked_enrollee(UserFacts *uf, const ResourceRow *row)
 static bool
 entitlement_gates_pass(Datum user_id, const ResourceRow *row)
 {
-	if (row->feature_key != NULL &&
-		!DatumGetBool(DirectFunctionCall2(innotrue_has_feature, user_id, PointerGetDatum(row->feature_key))))
-		return false;
-	if (row->has_min_tier)
-	{
-		LOCAL_FCINFO(fcinfo, 1);
-		Datum		tier;
+	int32		tier;
 
-		InitFunctionCallInfoData(*fcinfo, NULL, 1, InvalidOid, NULL, NULL);
-		fcinfo->args[0].value = user_id;
-		fcinfo->args[0].isnull = false;
-		tier = innotrue_effective_plan_tier(fcinfo);
-		if (fcinfo->isnull || DatumGetInt32(tier) < row->min_tier)
-			return false;
-	}
+	if (row->feature_key != NULL && !entitlement_has_feature(user_id, row->feature_key))
+		return false;
+	if (row->has_min_tier && (!entitlement_plan_tier(user_id, &tier) || tier < row->min_tier))
+		return false;
 	return true;
 }
 

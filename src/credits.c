@@ -58,6 +58,7 @@
 #include "utils/uuid.h"
 
 #include "innotrue.h"
+#include "relscan.h"
 #include "credits.h"
 #include "input_limits.h"
 
@@ -492,13 +493,13 @@ static CreditRelCache rel_cache[NUM_CREDIT_RELS];
 static uint64 rel_cache_stamp = 0;
 
 /* An open index scan of one of the relations above. */
-typedef struct RelScan
+typedef struct CreditScan
 {
 	CreditRel	rel;
 	Relation	heap;
 	SysScanDesc scan;
 	HeapTuple	tuple;
-} RelScan;
+} CreditScan;
 
 /*
  * rel_resolve
@@ -547,7 +548,7 @@ rel_resolve(void)
  *	  under the given snapshot (which must stay valid until rel_end).
  */
 static void
-rel_begin_at(RelScan *rs, CreditRel rel, const Datum *keys, Snapshot snapshot)
+rel_begin_at(CreditScan *rs, CreditRel rel, const Datum *keys, Snapshot snapshot)
 {
 	ScanKeyData skeys[MAX_REL_COLS];
 	CreditRelCache *rc;
@@ -576,7 +577,7 @@ rel_begin_at(RelScan *rs, CreditRel rel, const Datum *keys, Snapshot snapshot)
 
 /* rel_begin: rel_begin_at under the statement's snapshot (configuration reads). */
 static void
-rel_begin(RelScan *rs, CreditRel rel, const Datum *keys)
+rel_begin(CreditScan *rs, CreditRel rel, const Datum *keys)
 {
 	rel_begin_at(rs, rel, keys, ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot());
 }
@@ -597,7 +598,7 @@ fresh_snapshot(void)
 
 /* rel_next: advances to the next matching row; false at the end. */
 static bool
-rel_next(RelScan *rs)
+rel_next(CreditScan *rs)
 {
 	rs->tuple = systable_getnext(rs->scan);
 	return HeapTupleIsValid(rs->tuple);
@@ -605,14 +606,14 @@ rel_next(RelScan *rs)
 
 /* rel_get: column col (position in the relation's column list) of the current row. */
 static Datum
-rel_get(RelScan *rs, int col, bool *isnull)
+rel_get(CreditScan *rs, int col, bool *isnull)
 {
 	return heap_getattr(rs->tuple, rel_cache[rs->rel].attnums[col], RelationGetDescr(rs->heap), isnull);
 }
 
 /* rel_end: ends the scan (the lock is kept until the end of the transaction). */
 static void
-rel_end(RelScan *rs)
+rel_end(CreditScan *rs)
 {
 	systable_endscan(rs->scan);
 	table_close(rs->heap, NoLock);
@@ -725,7 +726,7 @@ jsonb_from_cstring(const char *s)
 static char *
 setting_text(const char *key)
 {
-	RelScan		rs;
+	CreditScan		rs;
 	Datum		k = CStringGetTextDatum(key);
 	char	   *result = NULL;
 	bool		isnull;
@@ -797,7 +798,7 @@ load_settings(CreditSettings *s)
 static int64
 plan_allowance_of(Datum user_id)
 {
-	RelScan		rs;
+	CreditScan		rs;
 	bool		isnull;
 	Datum		plan_id = (Datum) 0;
 	bool		found;
@@ -872,7 +873,7 @@ resolve_owner(Datum id)
 static bool
 track_active(Datum track_id)
 {
-	RelScan		rs;
+	CreditScan		rs;
 	bool		isnull;
 	bool		active = false;
 
@@ -891,7 +892,7 @@ track_active(Datum track_id)
 static int64
 track_price(Datum service_id, Datum user_id, int64 dflt)
 {
-	RelScan		memberships;
+	CreditScan		memberships;
 	int64		best = dflt;
 	bool		isnull;
 
@@ -899,7 +900,7 @@ track_price(Datum service_id, Datum user_id, int64 dflt)
 	while (rel_next(&memberships))
 	{
 		Datum		keys[2];
-		RelScan		price;
+		CreditScan		price;
 
 		if (!DatumGetBool(rel_get(&memberships, 2, &isnull)))
 			continue;
@@ -945,7 +946,7 @@ service_row(const char *key, KeptService *scratch)
 	char		hkey[NAMEDATALEN] = {0};
 	KeptService *row = scratch;
 	bool		present = false;
-	RelScan		rs;
+	CreditScan		rs;
 	bool		isnull;
 	Datum		k = CStringGetTextDatum(key);
 
@@ -953,7 +954,7 @@ service_row(const char *key, KeptService *scratch)
 	{
 		if (kept_context != NULL)
 			MemoryContextReset(kept_context);
-		kept = innotrue_kept_hash("innotrue kept credit services", &kept_context, NAMEDATALEN, sizeof(KeptService));
+		kept = kept_hash_new("innotrue kept credit services", &kept_context, NAMEDATALEN, sizeof(KeptService));
 		kept_generation = innotrue_catalog_generation();
 	}
 	if (strlen(key) < NAMEDATALEN)
@@ -1100,7 +1101,7 @@ static void
 ensure_plan_allowance(Datum user_id, int64 allowance, const CreditSettings *s)
 {
 	Datum		keys[2];
-	RelScan		rs;
+	CreditScan		rs;
 	bool		found;
 
 	if (allowance <= 0)
@@ -1214,7 +1215,7 @@ innotrue_lock_credit_owner_id(Datum owner_id)
 static void
 check_owner(CreditOwner owner)
 {
-	RelScan		rs;
+	CreditScan		rs;
 	bool		found;
 
 	rel_begin_at(&rs, owner.is_org ? REL_ORGANIZATIONS : REL_PROFILES, &owner.id, fresh_snapshot());
@@ -1322,7 +1323,7 @@ static SpendableBatch *
 read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n, const Datum *month,
 					   bool *month_allowance_found)
 {
-	RelScan		rs;
+	CreditScan		rs;
 	int			cap = 16;
 	SpendableBatch *rows = palloc(sizeof(SpendableBatch) * cap);
 	CreditRel	rel = owner.is_org ? REL_ORG_BATCHES : REL_USER_BATCHES;
@@ -1650,7 +1651,7 @@ give_back_hold(Datum hold_id, const char *new_status, AiDebts *debts)
 static bool
 has_expired_hold(Datum user_id)
 {
-	RelScan		rs;
+	CreditScan		rs;
 	bool		found = false;
 	bool		isnull;
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
@@ -2689,7 +2690,7 @@ bool
 credit_feature_service(Datum feature_id, const char *feature_key, Datum user_id,
 					   char **service_key, int64 *price, bool *ambiguous)
 {
-	RelScan		rs;
+	CreditScan		rs;
 	bool		isnull;
 	char	   *found = NULL;
 	KeptService scratch;

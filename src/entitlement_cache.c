@@ -61,6 +61,7 @@
 #include "utils/uuid.h"
 
 #include "innotrue.h"
+#include "relscan.h"
 
 PG_FUNCTION_INFO_V1(innotrue_entitlement_cache_invalidate);
 PG_FUNCTION_INFO_V1(innotrue_entitlement_cache_stats);
@@ -230,7 +231,7 @@ entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 		cache_empty();
 	}
 	if (cache_entries == NULL)
-		cache_entries = innotrue_kept_hash("innotrue entitlement cache", &cache_context,
+		cache_entries = kept_hash_new("innotrue entitlement cache", &cache_context,
 										   sizeof(pg_uuid_t), sizeof(CacheEntry));
 	entry = (CacheEntry *) hash_search(cache_entries, user_id, HASH_ENTER, &found);
 	if (found)
@@ -244,26 +245,6 @@ entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 	entry->data = MemoryContextAlloc(cache_context, size);
 	memcpy(entry->data, data, size);
 	cache_bytes += cost;
-}
-
-/*
- * innotrue_kept_hash
- *	  A hash table (binary keys) living in *context, a child of
- *	  TopMemoryContext created on first need: the shape of everything kept
- *	  between calls here and in entitlements.c.  Resetting the context
- *	  frees the table with its contents.
- */
-HTAB *
-innotrue_kept_hash(const char *name, MemoryContext *context, Size keysize, Size entrysize)
-{
-	HASHCTL		hctl = {0};
-
-	if (*context == NULL)
-		*context = AllocSetContextCreate(TopMemoryContext, "innotrue kept data", ALLOCSET_DEFAULT_SIZES);
-	hctl.keysize = keysize;
-	hctl.entrysize = entrysize;
-	hctl.hcxt = *context;
-	return hash_create(name, 256, &hctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
 /*

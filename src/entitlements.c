@@ -53,6 +53,7 @@
 #include "utils/uuid.h"
 
 #include "innotrue.h"
+#include "relscan.h"
 #include "entitlements.h"
 #include "input_limits.h"
 
@@ -488,7 +489,7 @@ memo_fetch(Lookup lk, Datum first_key)
 	if (!kept_data_usable())
 		return NULL;
 	if (memo_rows == NULL)
-		memo_rows = innotrue_kept_hash("innotrue configuration memo", &kept_context,
+		memo_rows = kept_hash_new("innotrue configuration memo", &kept_context,
 									   sizeof(MemoKey), sizeof(MemoRows));
 	memset(&key, 0, sizeof(key));
 	key.lk = lk;
@@ -1565,23 +1566,29 @@ feature_state(Datum user_id, Datum feature_id, TimestampTz at, StopRule rule, Fe
 }
 
 /*
- * innotrue_has_feature
+ * entitlement_has_feature
  *	  has_feature(user_id, feature_key): true when some source grants the
  *	  feature (limit NULL or > 0) and nothing denies it.  Usage is not
  *	  considered (record_feature_usage enforces limits).
  */
-Datum
-innotrue_has_feature(PG_FUNCTION_ARGS)
+bool
+entitlement_has_feature(Datum user_id, text *feature_key)
 {
 	bool		active;
-	Datum		feature_id = feature_by_key(PG_GETARG_TEXT_PP(1), &active);
+	Datum		feature_id = feature_by_key(feature_key, &active);
 	FeatureState state;
 
 	if (!active)
-		PG_RETURN_BOOL(false);
-	feature_state(PG_GETARG_DATUM(0), feature_id, GetCurrentTransactionStartTimestamp(),
-				  STOP_ON_ACCESS, &state);
-	PG_RETURN_BOOL(state.granted && state.denies == 0);
+		return false;
+	feature_state(user_id, feature_id, GetCurrentTransactionStartTimestamp(), STOP_ON_ACCESS, &state);
+	return state.granted && state.denies == 0;
+}
+
+/* innotrue_has_feature: has_feature(user_id, feature_key), over entitlement_has_feature. */
+Datum
+innotrue_has_feature(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(entitlement_has_feature(PG_GETARG_DATUM(0), PG_GETARG_TEXT_PP(1)));
 }
 
 /*
@@ -1608,27 +1615,34 @@ innotrue_feature_limit(PG_FUNCTION_ARGS)
 }
 
 /*
- * innotrue_effective_plan_tier
+ * entitlement_plan_tier
  *	  effective_plan_tier(user_id): max of the personal plan's tier and the
  *	  tiers of plans sponsored through active memberships of active
  *	  organizations; inactive plans count as tier 0.  NULL for an unknown user.
  */
-Datum
-innotrue_effective_plan_tier(PG_FUNCTION_ARGS)
+bool
+entitlement_plan_tier(Datum user_id, int32 *tier)
 {
-	Datum		user_id = PG_GETARG_DATUM(0);
 	const UserResolution *r = cached_resolution(user_id, GetCurrentTransactionStartTimestamp());
 	bool		exists;
-	int32		tier;
 
 	if (r != NULL)
 	{
 		exists = r->user_exists;
-		tier = r->tier;
+		*tier = r->tier;
 	}
 	else
-		tier = compute_effective_tier(user_id, &exists);
-	if (!exists)
+		*tier = compute_effective_tier(user_id, &exists);
+	return exists;
+}
+
+/* innotrue_effective_plan_tier: effective_plan_tier(user_id), over entitlement_plan_tier. */
+Datum
+innotrue_effective_plan_tier(PG_FUNCTION_ARGS)
+{
+	int32		tier;
+
+	if (!entitlement_plan_tier(PG_GETARG_DATUM(0), &tier))
 		PG_RETURN_NULL();
 	PG_RETURN_INT32(tier);
 }

@@ -2,8 +2,9 @@
  *
  * entitlements.h
  *	  What entitlements.c offers other C files beyond its SQL entry points:
- *	  one feature's merged grant and the metering of its uses (the half of
- *	  use_feature that feature_use.c does not own).
+ *	  the feature and plan-tier checks (access.c's gates, credits.c's
+ *	  enrollment), one feature's merged grant and the metering of its uses
+ *	  (the half of use_feature that feature_use.c does not own).
  *
  *-------------------------------------------------------------------------
  */
@@ -24,6 +25,12 @@ typedef struct FeatureGrant
 	bool		unlimited;		/* when granted: limit NULL */
 	int32		limit;			/* when granted and limited: uses per month */
 } FeatureGrant;
+
+/* has_feature(): some source grants the active feature now and nothing denies it. */
+extern bool entitlement_has_feature(Datum user_id, text *feature_key);
+
+/* effective_plan_tier(): false when no profile has this id. */
+extern bool entitlement_plan_tier(Datum user_id, int32 *tier);
 
 extern Datum entitlement_feature_id(text *feature_key, bool *active);
 extern void entitlement_grant(Datum user_id, Datum feature_id, bool active, TimestampTz at,

@@ -35,11 +35,6 @@ extern uint64 innotrue_catalog_generation(void);
  * present decides); *isnull when anonymous. */
 extern Datum innotrue_current_user(bool *isnull);
 
-/* entitlements.c: SQL entry points other C files call directly (access.c's
- * feature and plan-tier gates), so the entitlement merge exists once. */
-extern Datum innotrue_has_feature(PG_FUNCTION_ARGS);
-extern Datum innotrue_effective_plan_tier(PG_FUNCTION_ARGS);
-
 /* entitlement_cache.c: per-user resolved entitlements that no snapshot can
  * see stale.  entcache_usable() first in every call (it processes pending
  * invalidations); then entcache_find() may serve, entcache_store() keep. */
@@ -49,8 +44,6 @@ extern void entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 						   TimestampTz valid_from, TimestampTz valid_until,
 						   const void *data, Size size);
 extern uint64 entcache_epoch(void);
-extern struct HTAB *innotrue_kept_hash(const char *name, MemoryContext *context,
-									   Size keysize, Size entrysize);
 
 /* credits.c: the lock of all the credits of one owner (user or organization),
  * held to the end of the transaction; also taken when the owner is deleted. */
