@@ -16,7 +16,7 @@ PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS   = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers
 
 # Releases and upgrades (docs/operations.md): the install script of the first release, 0.1.0, is
-# generated from the schema sources (numbered in the configuration guide's layer order) and frozen
+# generated from the schema sources (numbered in layer order, as docs/schema.md groups the tables) and frozen
 # since; every later version is an upgrade step generated from the numbered sources in
 # src/upgrade/A--B/. CREATE EXTENSION runs the base script and then the chain of steps, so a fresh
 # install and an upgraded one run the same SQL.

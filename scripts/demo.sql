@@ -1,6 +1,6 @@
 -- The demo walk-through printed by scripts/demo, after CREATE EXTENSION innotrue and
--- SELECT innotrue.load_demo_data(). It follows the configuration guide's "Verification Checklist"
--- as far as the data layer implements it. Who is who: docs/demo.md.
+-- SELECT innotrue.load_demo_data(). It walks a verification checklist of the configured
+-- platform as far as the data layer implements it. Who is who: docs/demo.md.
 -- Everything runs in one transaction that is rolled back at the end, so it can be run again:
 --   psql -X -q -v ON_ERROR_STOP=1 -P pager=off -f scripts/demo.sql <database with the demo data>
 \set QUIET on

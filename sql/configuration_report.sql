@@ -1,4 +1,4 @@
--- innotrue.configuration_report(): walks the guide's "Data Population Plan" step by step on top
+-- innotrue.configuration_report(): walks docs/configuration.md's "Order of set-up" step by step on top
 -- of the installed reference data (step 1, the seed) and shows the report after each step.
 -- Deferred layer rules are fired at the end of each step with SET CONSTRAINTS ALL IMMEDIATE,
 -- so every step is also proven to pass them. Everything is rolled back.

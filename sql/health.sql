@@ -7,7 +7,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION innotrue CASCADE;
 RESET client_min_messages;
 
--- A fresh install: nothing wrong but the configuration the guide asks an admin to fill in.
+-- A fresh install: nothing wrong but the configuration an admin still has to fill in.
 -- (library_preloaded depends on the server's settings: tested by test/preload-settings.)
 SELECT check_name, status, CASE WHEN check_name = 'configuration' THEN left(detail, 20) ELSE detail END AS detail
   FROM innotrue.health() WHERE check_name <> 'library_preloaded';

@@ -3,7 +3,7 @@
 \set VERBOSITY terse
 BEGIN;
 
--- Program plans with features (the guide's example)
+-- Program plans with features (a three-tier example)
 INSERT INTO innotrue.program_plans (key, name, tier_level, credit_allowance)
 VALUES ('basic_access', 'Basic Access', 0, 0), ('standard_access', 'Standard Access', 1, 50),
        ('premium_access', 'Premium Access', 2, 100);

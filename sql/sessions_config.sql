@@ -4,7 +4,7 @@
 \set VERBOSITY terse
 BEGIN;
 
--- Seeds: 8 session types and 12 roles, as in the guide.
+-- Seeds: 8 session types and 12 roles (docs/rules.md "Reference data").
 SELECT count(*) AS session_types FROM innotrue.session_types;
 SELECT count(*) AS session_type_roles FROM innotrue.session_type_roles;
 SELECT count(*) AS calcom_mappings FROM innotrue.calcom_event_type_mappings;

@@ -1,4 +1,4 @@
--- Status flows (platform-rules.md): legal and illegal transitions for every flow, and session
+-- Status flows (docs/rules.md): legal and illegal transitions for every flow, and session
 -- roles from session_type_roles (max and required). Runs in one transaction, rolled back.
 \set VERBOSITY default
 \set ON_ERROR_ROLLBACK on

@@ -4,7 +4,7 @@
 \set VERBOSITY terse
 BEGIN;
 
--- Storage buckets: the guide's 15, three of them public; the checklist's typo is not a bucket
+-- Storage buckets: 15, three of them public (docs/rules.md); the misspelt assessment bucket is none
 SELECT count(*) AS buckets, count(*) FILTER (WHERE is_public) AS public FROM innotrue.storage_buckets;
 SELECT name, feature_area FROM innotrue.storage_buckets WHERE is_public ORDER BY name;
 SELECT count(*) AS typo_bucket FROM innotrue.storage_buckets WHERE name = 'module-assessment-attachments';

@@ -1,6 +1,6 @@
 -- Reference implementation of innotrue.can_access_resource in plain SQL.
 --
--- Written from the rules (platform-rules.md "Resource access", docs/access.md), independently of
+-- Written from the rules (docs/rules.md "Access", docs/access.md), independently of
 -- src/access.c. It is NOT part of the extension: bench/ measures the C function against it
 -- (access_inserver vs access_inserver_ref). The feature and plan-tier gates call the extension's
 -- entitlement functions, as the C code does, so the comparison is of the access logic itself.

@@ -1,6 +1,6 @@
 -- Reference implementation of entitlement resolution in plain SQL / PL/pgSQL.
 --
--- Written from the rules (platform-rules.md "Entitlements", docs/entitlements.md), independently of
+-- Written from the rules (docs/rules.md "Entitlements", docs/entitlements.md), independently of
 -- src/entitlements.c. It is NOT part of the extension: test/differential/entitlements loads it as the
 -- oracle the C functions are compared with, and bench/ uses it as the baseline they are measured against.
 -- Load after CREATE EXTENSION innotrue:  psql -f bench/reference/entitlements.sql

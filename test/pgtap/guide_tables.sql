@@ -1,5 +1,5 @@
--- Every table the configuration guide and platform-rules.md name exists in schema innotrue with a
--- primary key; the guide's two balance tables are views derived from the credit ledger.
+-- Every table of the data layer (docs/schema.md, by layer) exists in schema innotrue with a primary
+-- key; the two balance tables are views derived from the credit ledger (docs/credits.md).
 BEGIN;
 SELECT plan(3);
 
@@ -7,7 +7,7 @@ SELECT is_empty($$
     SELECT name FROM unnest(ARRAY[
         -- layer 1
         'system_settings', 'module_types', 'tracks', 'wheel_categories', 'assessment_categories',
-        -- layer 2 (+ add-ons and track features from the rules page)
+        -- layer 2 (+ add-ons and track features, docs/entitlements.md)
         'features', 'plans', 'plan_features', 'plan_prices', 'add_ons', 'add_on_features', 'track_features',
         -- layer 3A
         'session_types', 'session_type_roles', 'calcom_event_type_mappings',
@@ -56,7 +56,7 @@ SELECT is_empty($$
     WHERE to_regclass('innotrue.' || name) IS NULL
        OR NOT EXISTS (SELECT 1 FROM pg_constraint
                       WHERE conrelid = to_regclass('innotrue.' || name) AND contype = 'p')
-$$, 'every table the guide names exists with a primary key');
+$$, 'every table of the data layer exists with a primary key');
 
 SELECT has_view('innotrue', 'user_credit_balances', 'user_credit_balances is a view over the credit ledger');
 SELECT has_view('innotrue', 'org_credit_balances', 'org_credit_balances is a view over the credit ledger');

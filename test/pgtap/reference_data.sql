@@ -1,4 +1,4 @@
--- Reference data installed by CREATE EXTENSION, as the configuration guide and platform-rules.md list it.
+-- Reference data installed by CREATE EXTENSION, as docs/rules.md "Reference data" lists it.
 BEGIN;
 SELECT plan(27);
 
@@ -8,7 +8,7 @@ SELECT results_eq($$ SELECT key, value FROM innotrue.system_settings
                      ORDER BY key $$,
                   $$ VALUES ('ai_monthly_credit_limit', '1000'::jsonb), ('default_timezone', '"Europe/Berlin"'),
                             ('platform_name', '"InnoTrue Hub"'), ('support_email', '"support@innotrue.com"') $$,
-                  'system settings have the guide''s defaults');
+                  'system settings have their documented defaults');
 SELECT set_eq($$ SELECT key FROM innotrue.module_types $$,
               ARRAY['session', 'assignment', 'reflection', 'resource', 'content'], '5 module types');
 SELECT set_eq($$ SELECT key FROM innotrue.tracks $$, ARRAY['cta', 'leadership'], 'CTA and Leadership tracks');
@@ -24,7 +24,7 @@ SELECT is((SELECT count(*)::int FROM innotrue.features), 40, '40 features (39 of
 SELECT set_eq($$ SELECT key FROM innotrue.features WHERE is_consumable $$,
               ARRAY['ai_coach', 'ai_insights', 'ai_recommendations', 'session_coaching', 'session_group',
                     'session_workshop', 'session_peer_coaching', 'session_review_board'],
-              'the guide''s 8 consumable features');
+              '8 consumable features');
 SELECT results_eq($$ SELECT key, tier_level, credit_allowance, is_purchasable FROM innotrue.plans ORDER BY display_order $$,
                   $$ VALUES ('free', 0, 20, false), ('base', 1, 150, true), ('pro', 2, 250, true),
                             ('advanced', 3, 500, true), ('elite', 4, 750, true), ('programs', 0, 0, false),
@@ -87,7 +87,7 @@ SELECT set_eq($$ SELECT key FROM innotrue.credit_services $$,
                     'workshop', 'peer_coaching', 'review_board_mock', 'program_enrollment_base',
                     'program_enrollment_pro', 'program_enrollment_advanced', 'goal_creation',
                     'skills_assessment', 'decision_analysis', 'resource_unlock'],
-              'the guide''s 14 credit services, plus resource_unlock (unit price of consumable resources)');
+              '14 credit services, plus resource_unlock (unit price of consumable resources)');
 SELECT results_eq($$ SELECT cs.credit_cost, f.key FROM innotrue.credit_services cs
                      LEFT JOIN innotrue.features f ON f.id = cs.feature_id
                      WHERE cs.key IN ('ai_coach_query', 'coaching_session', 'review_board_mock', 'program_enrollment_advanced', 'goal_creation')

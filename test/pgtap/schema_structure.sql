@@ -1,4 +1,4 @@
--- Structure of the installed schema, checked from the catalog: every table the guide names exists with
+-- Structure of the installed schema, checked from the catalog: every table of the data layer exists with
 -- its primary key; every key column is a foreign key with an index; the layering and ownership rules
 -- of docs/schema-conventions.md hold for every table, not only the ones listed here.
 BEGIN;
