@@ -82,5 +82,6 @@ extern void jsonb_push_string(struct JsonbParseState **st, const char *val);
 extern void jsonb_push_int(struct JsonbParseState **st, int64 val);
 extern void jsonb_push_bool(struct JsonbParseState **st, bool val);
 extern void jsonb_push_null(struct JsonbParseState **st);
+extern void jsonb_push_jsonb(struct JsonbParseState **st, Datum jsonb);
 
 #endif							/* INNOTRUE_H */
