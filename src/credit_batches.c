@@ -330,6 +330,16 @@ credit_lock_owner_and_ai(CreditOwner owner)
 	check_owner(owner);
 }
 
+/* credit_lock_owner_for: credit_lock_owner, or credit_lock_owner_and_ai when the call will update the AI counter. */
+void
+credit_lock_owner_for(CreditOwner owner, bool ai)
+{
+	if (ai)
+		credit_lock_owner_and_ai(owner);
+	else
+		credit_lock_owner(owner);
+}
+
 /* ---------------------------------------------------------------------
  * Spendable batches
  * ---------------------------------------------------------------------

@@ -74,6 +74,23 @@ enum
 	EXPIRED_HOLD_ID = 1
 };
 
+/*
+ * batch_arrays
+ *	  The batch ids and amounts of the locked hold or deduction in SPI's
+ *	  current result (columns ids_col and amounts_col), copied out of it.
+ */
+static int
+batch_arrays(int ids_col, int amounts_col, Datum **ids, Datum **amounts)
+{
+	int			n;
+	int			m;
+
+	*ids = credit_array_elems(spi_result_notnull(0, ids_col), UUIDOID, &n);
+	*amounts = credit_array_elems(spi_result_notnull(0, amounts_col), INT8OID, &m);
+	Assert(n == m);
+	return n;
+}
+
 /* lock_hold: runs q_lock_hold; whether the hold exists (its row is SPI's current result). */
 static bool
 lock_hold(Datum hold_id)
@@ -110,7 +127,6 @@ give_back_hold(Datum hold_id, const char *new_status, AiDebts *debts)
 	Datum	   *ids;
 	Datum	   *amts;
 	int			n;
-	int			m;
 	bool		no_ai;
 	Datum		ai_period;
 	int64		cost;
@@ -120,13 +136,9 @@ give_back_hold(Datum hold_id, const char *new_status, AiDebts *debts)
 		return;
 	ai_period = spi_result(0, HOLD_AI_PERIOD, &no_ai);
 	cost = DatumGetInt64(spi_result_notnull(0, HOLD_COST));
-	ids = credit_array_elems(spi_result_notnull(0, HOLD_BATCH_IDS), UUIDOID, &n);
-	amts = credit_array_elems(spi_result_notnull(0, HOLD_AMOUNTS), INT8OID, &m);
+	n = batch_arrays(HOLD_BATCH_IDS, HOLD_AMOUNTS, &ids, &amts);
 	owner = credit_owner(credit_copy_uuid(spi_result_notnull(0, HOLD_USER)), false);
-	if (no_ai)
-		credit_lock_owner(owner);
-	else
-		credit_lock_owner_and_ai(owner);
+	credit_lock_owner_for(owner, !no_ai);
 	credit_apply_entries(ids, amts, n, "release", hold_id, (Datum) 0);
 	if (!no_ai)
 		credit_ai_defer(debts, ai_period, cost);
@@ -251,15 +263,13 @@ credit_capture_hold(Datum hold_id)
 	Datum	   *ids;
 	Datum	   *amts;
 	int			n;
-	int			m;
 	bool		isnull;
 	Datum		value;
 	Datum		user_id;
 	Datum		result;
 
 	lock_open_hold(hold_id, "captured");
-	ids = credit_array_elems(spi_result_notnull(0, HOLD_BATCH_IDS), UUIDOID, &n);
-	amts = credit_array_elems(spi_result_notnull(0, HOLD_AMOUNTS), INT8OID, &m);
+	n = batch_arrays(HOLD_BATCH_IDS, HOLD_AMOUNTS, &ids, &amts);
 	user_id = credit_copy_uuid(spi_result_notnull(0, HOLD_USER));
 	spi_args_init(&a, &q_insert_deduction);
 	spi_arg(&a, 1, hold_id);
@@ -355,7 +365,6 @@ credit_refund(Datum deduction_id)
 	Datum	   *ids;
 	Datum	   *amts;
 	int			n;
-	int			m;
 	bool		no_ai;
 	Datum		ai_period;
 	int64		cost;
@@ -378,17 +387,13 @@ credit_refund(Datum deduction_id)
 				 errdetail("A deduction is refunded at most once.")));
 	ai_period = spi_result(0, DEDUCTION_AI_PERIOD, &no_ai);
 	cost = DatumGetInt64(spi_result_notnull(0, DEDUCTION_COST));
-	ids = credit_array_elems(spi_result_notnull(0, DEDUCTION_BATCH_IDS), UUIDOID, &n);
-	amts = credit_array_elems(spi_result_notnull(0, DEDUCTION_AMOUNTS), INT8OID, &m);
+	n = batch_arrays(DEDUCTION_BATCH_IDS, DEDUCTION_AMOUNTS, &ids, &amts);
 	batches = PointerGetDatum(DatumGetJsonbPCopy(spi_result_notnull(0, DEDUCTION_BATCHES)));
 	owner_id = spi_result(0, DEDUCTION_USER, &owner_is_org);
 	if (owner_is_org)
 		owner_id = spi_result_notnull(0, DEDUCTION_ORG);
 	owner = credit_owner(credit_copy_uuid(owner_id), owner_is_org);
-	if (no_ai)
-		credit_lock_owner(owner);
-	else
-		credit_lock_owner_and_ai(owner);
+	credit_lock_owner_for(owner, !no_ai);
 	credit_apply_entries(ids, amts, n, "refund", deduction_id, (Datum) 0);
 	if (!no_ai)
 		credit_ai_give_back(ai_period, cost);

@@ -136,10 +136,7 @@ lock_read_plan(CreditOwner owner, const CreditCharge *c, TimestampTz valid_after
 	SpendPlan	p;
 	int			n;
 
-	if (c->is_ai || debts->n > 0)
-		credit_lock_owner_and_ai(owner);
-	else
-		credit_lock_owner(owner);
+	credit_lock_owner_for(owner, c->is_ai || debts->n > 0);
 	rows = read_batches(owner, valid_after, &n);
 	p = plan_spend(rows, n, c->cost, what);
 	credit_ai_settle(debts);

@@ -96,6 +96,7 @@ extern void credit_arg_or_null(SpiArgs *a, int n, Datum value);
 extern CreditOwner credit_owner(Datum id, bool is_org);
 extern void credit_lock_owner(CreditOwner owner);
 extern void credit_lock_owner_and_ai(CreditOwner owner);
+extern void credit_lock_owner_for(CreditOwner owner, bool ai);
 
 /* credit_batches.c: batches and ledger entries */
 extern SpendableBatch *credit_read_spendable_batches(CreditOwner owner, TimestampTz valid_after, int *n,
