@@ -389,9 +389,11 @@ spend_order(const void *a, const void *b)
 static bool
 index_by_expiry(Relation index, AttrNumber expires_at)
 {
-	return index->rd_index->indnkeyatts >= 2 &&
-		index->rd_index->indkey.values[1] == expires_at &&
-		(index->rd_indoption[1] & (INDOPTION_DESC | INDOPTION_NULLS_FIRST)) ==
+	const int	expiry_key = 1;		/* the second key column, after the owner */
+
+	return index->rd_index->indnkeyatts > expiry_key &&
+		index->rd_index->indkey.values[expiry_key] == expires_at &&
+		(index->rd_indoption[expiry_key] & (INDOPTION_DESC | INDOPTION_NULLS_FIRST)) ==
 		(INDOPTION_DESC | INDOPTION_NULLS_FIRST);
 }
 

@@ -89,6 +89,10 @@ enum
 };
 enum
 {
+	PLAN_ALLOWANCE_USER, PLAN_ALLOWANCE_PERIOD
+};
+enum
+{
 	FEATURE_SERVICE_FEATURE, FEATURE_SERVICE_KEY, FEATURE_SERVICE_ACTIVE, FEATURE_SERVICE_TRACK
 };
 
@@ -200,9 +204,9 @@ track_price(Datum service_id, Datum user_id, int64 dflt)
 
 		if (!relscan_get_bool(&memberships, USER_TRACK_ACTIVE))
 			continue;
-		keys[0] = service_id;
-		keys[1] = credit_copy_uuid(relscan_get_notnull(&memberships, USER_TRACK_TRACK));
-		if (!track_active(keys[1]))
+		keys[TRACK_PRICE_SERVICE] = service_id;
+		keys[TRACK_PRICE_TRACK] = credit_copy_uuid(relscan_get_notnull(&memberships, USER_TRACK_TRACK));
+		if (!track_active(keys[TRACK_PRICE_TRACK]))
 			continue;
 		if (relscan_fetch(&price_scans, SCAN_TRACK_PRICES, 2, keys, 1, cols, &cost, &isnull) && !isnull)
 			best = Min(best, (int64) DatumGetInt32(cost));
@@ -457,8 +461,8 @@ credit_ensure_plan_allowance(Datum user_id, int64 allowance)
 	if (allowance <= 0)
 		return;
 	/* The common case, already there: an index probe instead of an INSERT attempt. */
-	keys[0] = user_id;
-	keys[1] = DateADTGetDatum(platform_current_month());
+	keys[PLAN_ALLOWANCE_USER] = user_id;
+	keys[PLAN_ALLOWANCE_PERIOD] = DateADTGetDatum(platform_current_month());
 	relscan_begin(&rs, &price_scans, SCAN_PLAN_ALLOWANCES, 2, keys, credit_fresh_snapshot());
 	found = relscan_next(&rs);
 	relscan_end(&rs);
