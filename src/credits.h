@@ -1,7 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * credits.h
- *	  What credits.c offers other C files beyond its SQL entry points: the
+ *	  What the credit capability (credits.c, credit_prices.c) offers other C
+ *	  files beyond its SQL entry points: the
  *	  price and spend of a feature's credit service and keyed calls (the
  *	  half of use_feature that feature_use.c does not own). Every function
  *	  but credit_feature_service needs the caller connected to SPI.

@@ -45,7 +45,7 @@ extern void entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 						   const void *data, Size size);
 extern uint64 entcache_epoch(void);
 
-/* credits.c: the lock of all the credits of one owner (user or organization),
+/* credit_batches.c: the lock of all the credits of one owner (user or organization),
  * held to the end of the transaction; also taken when the owner is deleted. */
 #define CREDIT_OWNER_LOCK_SPACE 26996	/* advisory locktag field4 ('it'); SQL uses 1 and 2 */
 extern void innotrue_lock_credit_owner_id(Datum owner_id);
@@ -82,5 +82,6 @@ extern void jsonb_push_string(struct JsonbParseState **st, const char *val);
 extern void jsonb_push_int(struct JsonbParseState **st, int64 val);
 extern void jsonb_push_bool(struct JsonbParseState **st, bool val);
 extern void jsonb_push_null(struct JsonbParseState **st);
+extern void jsonb_push_jsonb(struct JsonbParseState **st, Datum jsonb);
 
 #endif							/* INNOTRUE_H */

@@ -71,3 +71,16 @@ jsonb_push_null(JsonbParseState **st)
 	v.type = jbvNull;
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
+
+/* jsonb_push_jsonb: a jsonb datum (an object or array) as a value of the one being built. */
+void
+jsonb_push_jsonb(JsonbParseState **st, Datum jsonb)
+{
+	Jsonb	   *val = DatumGetJsonbP(jsonb);
+	JsonbValue	v;
+
+	v.type = jbvBinary;
+	v.val.binary.data = &val->root;
+	v.val.binary.len = VARSIZE(val) - VARHDRSZ;
+	pushJsonbValue(st, WJB_VALUE, &v);
+}

@@ -74,6 +74,13 @@ PG_FUNCTION_INFO_V1(innotrue_credit_write_path);
 
 #define MAX_DIRECT_COLUMNS 16
 
+/* A trigger by its name and its function's name. */
+typedef struct DirectTrigger
+{
+	const char *name;
+	const char *function;
+} DirectTrigger;
+
 /* What the direct path expects of one table (NULL-terminated name lists). */
 typedef struct DirectTableSpec
 {
@@ -83,7 +90,7 @@ typedef struct DirectTableSpec
 	Oid			types[MAX_DIRECT_COLUMNS];
 	const char *checks[12];		/* CHECK constraints the values meet */
 	const char *foreign_keys[8];	/* foreign keys the locks uphold */
-	const char *triggers[4][2];	/* {trigger, function} firing on the write */
+	DirectTrigger triggers[4];	/* BEFORE row triggers firing on the write */
 	const char *defaults[MAX_DIRECT_COLUMNS];	/* per column: its default as deparsed, NULL = none */
 } DirectTableSpec;
 
@@ -113,10 +120,15 @@ enum
 };
 
 /*
- * restore_guard (ddl_guard.c), a statement trigger on every dumped table, acts
- * only in a restore session (pg_restore, a dump script): nothing to do for a
- * spend's writes.
+ * Statement triggers the extension puts on every table it dumps, which act
+ * only in a session that is not running our functions: they fire on the
+ * direct path's tables without anything for the path to do. restore_guard
+ * (ddl_guard.c) acts only in a restore session (pg_restore, a dump script).
  */
+static const DirectTrigger inert_statement_triggers[] = {
+	{"restore_guard", "restore_guard"},
+};
+
 static const DirectTableSpec direct_specs[NUM_DIRECT_TABLES] = {
 	{"credit_deductions", false,
 		{"id", "user_id", "organization_id", "kind", "credit_service_id", "quantity", "cost", "batches",
@@ -187,6 +199,9 @@ listed(const char *name, const char *const *list, int max)
 	return false;
 }
 
+/* pg_dist_partition's column logicalrelid (regclass); Citus has no header we build against. */
+#define Anum_pg_dist_partition_logicalrelid 1
+
 /*
  * citus_distributed
  *	  Whether Citus manages relation relid (a row in its pg_dist_partition):
@@ -204,8 +219,7 @@ citus_distributed(Oid relid)
 	if (!OidIsValid(catalog))
 		return false;
 	rel = table_open(catalog, AccessShareLock);
-	/* Column 1 of pg_dist_partition is logicalrelid (regclass). */
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
+	ScanKeyInit(&key, Anum_pg_dist_partition_logicalrelid, BTEqualStrategyNumber, F_OIDEQ, ObjectIdGetDatum(relid));
 	scan = systable_beginscan(rel, InvalidOid, false, NULL, 1, &key);
 	found = HeapTupleIsValid(systable_getnext(scan));
 	systable_endscan(scan);
@@ -240,24 +254,15 @@ column_default(TupleDesc desc, AttrNumber attnum)
 }
 
 /*
- * table_refusal
- *	  Why table t (open as rel) cannot be written directly, or NULL when it
- *	  can; records its column numbers in *judged on the way.
+ * relation_refusal
+ *	  Why table t cannot be written directly as a relation (kind, storage,
+ *	  partitioning, distribution, row security, privileges), or NULL.
  */
 static char *
-table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
+relation_refusal(const DirectTableSpec *spec, Relation rel)
 {
-	const DirectTableSpec *spec = &direct_specs[t];
-	TupleDesc	desc = RelationGetDescr(rel);
 	const char *name = spec->table;
 	Oid			relid = RelationGetRelid(rel);
-	int			ncolumns = 0;
-	int			nlive = 0;
-	int			ntriggers = 0;
-	bool		trigger_seen[lengthof(spec->triggers)] = {false};
-	int			i;
-	List	   *keys;
-	ListCell   *lc;
 
 	if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != NULL)
 		return psprintf("%s is not a plain table without rules", name);
@@ -275,6 +280,23 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 	if (pg_class_aclcheck(relid, GetUserId(), spec->updated ? ACL_UPDATE : ACL_INSERT) != ACLCHECK_OK ||
 		pg_class_aclcheck(relid, GetUserId(), ACL_SELECT) != ACLCHECK_OK)
 		return psprintf("the functions' owner may not write %s", name);
+	return NULL;
+}
+
+/*
+ * columns_refusal
+ *	  Why table t's columns do not match its spec (names, types, defaults),
+ *	  or NULL; records its column numbers in *judged on the way.
+ */
+static char *
+columns_refusal(DirectTable t, Relation rel, DirectLayout *judged)
+{
+	const DirectTableSpec *spec = &direct_specs[t];
+	TupleDesc	desc = RelationGetDescr(rel);
+	const char *name = spec->table;
+	int			ncolumns = 0;
+	int			nlive = 0;
+	int			i;
 
 	while (ncolumns < MAX_DIRECT_COLUMNS && spec->columns[ncolumns] != NULL)
 		ncolumns++;
@@ -306,6 +328,22 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 	}
 	if (nlive != ncolumns)
 		return psprintf("%s lacks a column", name);
+	return NULL;
+}
+
+/*
+ * constraints_refusal
+ *	  Why table t has a CHECK constraint or foreign key the direct path does
+ *	  not answer for, or one whose check the statement could not run; NULL
+ *	  when every one is the spec's.
+ */
+static char *
+constraints_refusal(const DirectTableSpec *spec, Relation rel)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	const char *name = spec->table;
+	ListCell   *lc;
+	int			i;
 
 	for (i = 0; desc->constr != NULL && i < desc->constr->num_check; i++)
 		if (!listed(desc->constr->check[i].ccname, spec->checks, lengthof(spec->checks)))
@@ -315,7 +353,6 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 	{
 		ForeignKeyCacheInfo *fk = lfirst(lc);
 		char	   *conname = get_constraint_name(fk->conoid);
-
 		Oid			pk_owner;
 
 		if (conname == NULL || !listed(conname, spec->foreign_keys, lengthof(spec->foreign_keys)))
@@ -331,8 +368,46 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 			 pg_class_aclcheck(fk->confrelid, pk_owner, ACL_UPDATE) != ACLCHECK_OK))
 			return psprintf("the owner of the table foreign key %s references may not read it", conname);
 	}
+	return NULL;
+}
 
-	while (ntriggers < lengthof(spec->triggers) && spec->triggers[ntriggers][0] != NULL)
+/* trigger_is: whether a trigger has this name and calls a function of this name. */
+static bool
+trigger_is(const Trigger *tg, const DirectTrigger *expected)
+{
+	return strcmp(expected->name, tg->tgname) == 0 &&
+		strcmp(expected->function, get_func_name(tg->tgfoid)) == 0;
+}
+
+/* inert_statement_trigger: whether a trigger is one of inert_statement_triggers. */
+static bool
+inert_statement_trigger(const Trigger *tg)
+{
+	int			k;
+
+	if (TRIGGER_FOR_ROW(tg->tgtype))
+		return false;
+	for (k = 0; k < lengthof(inert_statement_triggers); k++)
+		if (trigger_is(tg, &inert_statement_triggers[k]))
+			return true;
+	return false;
+}
+
+/*
+ * triggers_refusal
+ *	  Why the triggers firing on the path's writes to table t are not
+ *	  exactly the spec's (a foreign one, one of ours missing or disabled, or
+ *	  firing only in replica sessions), or NULL.
+ */
+static char *
+triggers_refusal(const DirectTableSpec *spec, Relation rel)
+{
+	const char *name = spec->table;
+	int			ntriggers = 0;
+	bool		trigger_seen[lengthof(spec->triggers)] = {false};
+	int			i;
+
+	while (ntriggers < lengthof(spec->triggers) && spec->triggers[ntriggers].name != NULL)
 		ntriggers++;
 	for (i = 0; rel->trigdesc != NULL && i < rel->trigdesc->numtriggers; i++)
 	{
@@ -345,14 +420,10 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 		/* Foreign-key triggers: the list above on inserts; on updates they act only on key changes. */
 		if (tg->tgisinternal && RI_FKey_trigger_type(tg->tgfoid) != RI_TRIGGER_NONE)
 			continue;
-		/* restore_guard acts only in a restore session (ddl_guard.c), never within our functions. */
-		if (!TRIGGER_FOR_ROW(tg->tgtype) && strcmp(tg->tgname, "restore_guard") == 0 &&
-			strcmp(get_func_name(tg->tgfoid), "restore_guard") == 0)
+		if (inert_statement_trigger(tg))
 			continue;
 		for (k = 0; k < ntriggers; k++)
-			if (strcmp(spec->triggers[k][0], tg->tgname) == 0 &&
-				strcmp(spec->triggers[k][1], get_func_name(tg->tgfoid)) == 0 &&
-				TRIGGER_FOR_ROW(tg->tgtype) && TRIGGER_FOR_BEFORE(tg->tgtype))
+			if (trigger_is(tg, &spec->triggers[k]) && TRIGGER_FOR_ROW(tg->tgtype) && TRIGGER_FOR_BEFORE(tg->tgtype))
 				break;
 		if (k == ntriggers)
 			return psprintf("trigger %s fires on %s of %s", tg->tgname, spec->updated ? "UPDATE" : "INSERT", name);
@@ -364,11 +435,17 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 	/* The path does what the extension's triggers do: a disabled or dropped one would not. */
 	for (i = 0; i < ntriggers; i++)
 		if (!trigger_seen[i])
-			return psprintf("trigger %s of %s is disabled or missing", spec->triggers[i][0], name);
+			return psprintf("trigger %s of %s is disabled or missing", spec->triggers[i].name, name);
+	return NULL;
+}
 
-	/* A deferrable unique index needs the recheck trigger the executor queues. */
-	keys = RelationGetIndexList(rel);
-	foreach(lc, keys)
+/* indexes_refusal: a deferrable unique index needs the recheck trigger the executor queues. */
+static char *
+indexes_refusal(Relation rel)
+{
+	ListCell   *lc;
+
+	foreach(lc, RelationGetIndexList(rel))
 	{
 		Relation	index = index_open(lfirst_oid(lc), AccessShareLock);
 		bool		immediate = index->rd_index->indimmediate;
@@ -379,6 +456,25 @@ table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
 			return psprintf("index %s is deferrable", iname);
 	}
 	return NULL;
+}
+
+/*
+ * table_refusal
+ *	  Why table t (open as rel) cannot be written directly, or NULL when it
+ *	  can; records its column numbers in *judged on the way.
+ */
+static char *
+table_refusal(DirectTable t, Relation rel, DirectLayout *judged)
+{
+	const DirectTableSpec *spec = &direct_specs[t];
+	char	   *why;
+
+	if ((why = relation_refusal(spec, rel)) != NULL ||
+		(why = columns_refusal(t, rel, judged)) != NULL ||
+		(why = constraints_refusal(spec, rel)) != NULL ||
+		(why = triggers_refusal(spec, rel)) != NULL)
+		return why;
+	return indexes_refusal(rel);
 }
 
 /*
@@ -688,37 +784,13 @@ ledger_direct_begin(void)
 	return w;
 }
 
-/*
- * ledger_write_deduction
- *	  Writes deduction d directly through writer w (the caller holds the
- *	  owner lock): the batch updates first, then the deduction row and one
- *	  'deduct' ledger entry per batch; closes the tables. Returns the
- *	  deduction JSON {"deduction_id", "cost", "batches"}, as the statement
- *	  path does.
- */
-Datum
-ledger_write_deduction(DirectWriter *w, const DeductionWrite *d)
+/* insert_deduction_row: the deduction's row, with its batches JSON, through dr. */
+static void
+insert_deduction_row(DirectRel *dr, EState *estate, const DeductionWrite *d, Datum deduction_id, Datum now)
 {
-	EState	   *estate = w->estate;
-	DirectRel  *batches = &w->rels[DT_BATCHES];
-	DirectRel  *deductions = &w->rels[DT_DEDUCTIONS];
-	DirectRel  *ledger = &w->rels[DT_LEDGER];
-	Datum		deduction_id = time_ordered_uuid();
-	Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
 	JsonbParseState *state = NULL;
-	Datum		batches_json;
 	Datum		values[MAX_DIRECT_COLUMNS];
 	bool		nulls[MAX_DIRECT_COLUMNS];
-	int			i;
-
-	/* Now, not at ledger_direct_begin: a plan allowance created since is written by a later command. */
-	estate->es_output_cid = GetCurrentCommandId(true);
-
-	for (i = 0; i < d->nbatches; i++)
-		direct_take(batches, estate, d->batch_rows[i], DatumGetInt64(d->amounts[i]));
-	direct_close(batches);
-
-	batches_json = JsonbPGetDatum(JsonbValueToJsonb(push_batches(&state, d)));
 
 	memset(nulls, false, sizeof(nulls));
 	values[D_ID] = deduction_id;
@@ -731,7 +803,7 @@ ledger_write_deduction(DirectWriter *w, const DeductionWrite *d)
 	nulls[D_SERVICE] = d->service_id == (Datum) 0;
 	values[D_QUANTITY] = Int32GetDatum(d->quantity);
 	values[D_COST] = Int64GetDatum(d->cost);
-	values[D_BATCHES] = batches_json;
+	values[D_BATCHES] = JsonbPGetDatum(JsonbValueToJsonb(push_batches(&state, d)));
 	values[D_AI_PERIOD] = d->ai_period;
 	nulls[D_AI_PERIOD] = d->ai_period == (Datum) 0;
 	values[D_REFERENCE] = d->reference;
@@ -740,8 +812,16 @@ ledger_write_deduction(DirectWriter *w, const DeductionWrite *d)
 	nulls[D_REFUNDED_AT] = true;
 	values[D_CREATED_AT] = now;
 	values[D_UPDATED_AT] = now;
-	direct_insert(deductions, estate, values, nulls);
-	direct_close(deductions);
+	direct_insert(dr, estate, values, nulls);
+}
+
+/* insert_ledger_rows: one 'deduct' entry per batch of the deduction, through dr. */
+static void
+insert_ledger_rows(DirectRel *dr, EState *estate, const DeductionWrite *d, Datum deduction_id, Datum now)
+{
+	Datum		values[MAX_DIRECT_COLUMNS];
+	bool		nulls[MAX_DIRECT_COLUMNS];
+	int			i;
 
 	memset(nulls, false, sizeof(nulls));
 	values[L_USER] = d->user_id;
@@ -760,16 +840,16 @@ ledger_write_deduction(DirectWriter *w, const DeductionWrite *d)
 		values[L_ID] = time_ordered_uuid();
 		values[L_BATCH] = d->batch_ids[i];
 		values[L_AMOUNT] = Int64GetDatum(-DatumGetInt64(d->amounts[i]));
-		direct_insert(ledger, estate, values, nulls);
+		direct_insert(dr, estate, values, nulls);
 	}
-	direct_close(ledger);
+}
 
-	FreeExecutorState(estate);
-	pfree(w);
-	/* Later statements and scans of this transaction see the rows. */
-	CommandCounterIncrement();
+/* deduction_result: the deduction JSON {"deduction_id", "cost", "batches"}. */
+static Datum
+deduction_result(const DeductionWrite *d, Datum deduction_id)
+{
+	JsonbParseState *state = NULL;
 
-	state = NULL;
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	jsonb_push_key(&state, "deduction_id");
 	jsonb_push_string(&state, DatumGetCString(DirectFunctionCall1(uuid_out, deduction_id)));
@@ -778,6 +858,39 @@ ledger_write_deduction(DirectWriter *w, const DeductionWrite *d)
 	jsonb_push_key(&state, "batches");
 	push_batches(&state, d);
 	return JsonbPGetDatum(JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL)));
+}
+
+/*
+ * ledger_write_deduction
+ *	  Writes deduction d directly through writer w (the caller holds the
+ *	  owner lock): the batch updates first, then the deduction row and one
+ *	  'deduct' ledger entry per batch; closes the tables. Returns the
+ *	  deduction JSON, as the statement path does.
+ */
+Datum
+ledger_write_deduction(DirectWriter *w, const DeductionWrite *d)
+{
+	EState	   *estate = w->estate;
+	Datum		deduction_id = time_ordered_uuid();
+	Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	int			i;
+
+	/* Now, not at ledger_direct_begin: a plan allowance created since is written by a later command. */
+	estate->es_output_cid = GetCurrentCommandId(true);
+
+	for (i = 0; i < d->nbatches; i++)
+		direct_take(&w->rels[DT_BATCHES], estate, d->batch_rows[i], DatumGetInt64(d->amounts[i]));
+	direct_close(&w->rels[DT_BATCHES]);
+	insert_deduction_row(&w->rels[DT_DEDUCTIONS], estate, d, deduction_id, now);
+	direct_close(&w->rels[DT_DEDUCTIONS]);
+	insert_ledger_rows(&w->rels[DT_LEDGER], estate, d, deduction_id, now);
+	direct_close(&w->rels[DT_LEDGER]);
+
+	FreeExecutorState(estate);
+	pfree(w);
+	/* Later statements and scans of this transaction see the rows. */
+	CommandCounterIncrement();
+	return deduction_result(d, deduction_id);
 }
 
 /*

@@ -35,6 +35,7 @@
 #include "utils/uuid.h"
 
 #include "innotrue.h"
+#include "relscan.h"
 
 PG_FUNCTION_INFO_V1(innotrue_touch_updated_at);
 PG_FUNCTION_INFO_V1(innotrue_guard_credit_batch_update);
@@ -98,16 +99,14 @@ innotrue_touch_updated_at(PG_FUNCTION_ARGS)
 	bool		newnull;
 	Datum		oldv = heap_getattr(td->tg_trigtuple, att, desc, &oldnull);
 	Datum		newv = heap_getattr(td->tg_newtuple, att, desc, &newnull);
-	int			cols[1];
-	Datum		values[1];
-	bool		nulls[1] = {false};
+	int			col = att;
+	Datum		now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+	bool		notnull = false;
 
 	if (oldnull != newnull ||
 		(!oldnull && DatumGetTimestampTz(oldv) != DatumGetTimestampTz(newv)))
 		return PointerGetDatum(td->tg_newtuple);
-	cols[0] = att;
-	values[0] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
-	return PointerGetDatum(heap_modify_tuple_by_cols(td->tg_newtuple, desc, 1, cols, values, nulls));
+	return PointerGetDatum(heap_modify_tuple_by_cols(td->tg_newtuple, desc, 1, &col, &now, &notnull));
 }
 
 /*
@@ -148,6 +147,55 @@ innotrue_guard_credit_batch_update(PG_FUNCTION_ARGS)
 	return PointerGetDatum(td->tg_newtuple);
 }
 
+/* The owner columns of credit_ledger and credit_batches, in one order. */
+enum
+{
+	OWNER_USER, OWNER_ORG, NUM_OWNER_COLUMNS
+};
+static const char *const owner_columns[NUM_OWNER_COLUMNS] = {
+	[OWNER_USER] = "user_id",
+	[OWNER_ORG] = "organization_id",
+};
+
+/* A credit batch by id, for its owner. */
+static const RelScanSpec batch_scan_specs[] = {
+	{"credit_batches", "credit_batches_pkey", 1, {"id", "user_id", "organization_id"}},
+};
+static RelScanResolved batch_scan_resolved[lengthof(batch_scan_specs)];
+static RelScanSet batch_scans = RELSCAN_SET(batch_scan_specs, batch_scan_resolved);
+
+/* Columns of batch_scan_specs[0]; the owner columns in owner_columns' order. */
+enum
+{
+	BATCH_ID, BATCH_USER, BATCH_ORG
+};
+
+/*
+ * batch_owner
+ *	  Reads the owner columns of batch batch_id into values/nulls (in
+ *	  owner_columns' order) with SnapshotSelf; false when no batch has this id.
+ */
+static bool
+batch_owner(Datum batch_id, Datum *values, bool *nulls)
+{
+	static const int cols[NUM_OWNER_COLUMNS] = {[OWNER_USER] = BATCH_USER,[OWNER_ORG] = BATCH_ORG};
+	RelScan		rs;
+	bool		found;
+	int			i;
+
+	relscan_begin(&rs, &batch_scans, 0, 1, &batch_id, SnapshotSelf);
+	found = relscan_next(&rs);
+	for (i = 0; found && i < NUM_OWNER_COLUMNS; i++)
+	{
+		Datum		v = relscan_get(&rs, cols[i], &nulls[i]);
+
+		if (!nulls[i])
+			values[i] = datumCopy(v, false, UUID_LEN);
+	}
+	relscan_end(&rs);
+	return found;
+}
+
 /*
  * innotrue_fill_ledger_owner
  *	  BEFORE INSERT row trigger of credit_ledger: copies user_id and
@@ -165,57 +213,29 @@ innotrue_fill_ledger_owner(PG_FUNCTION_ARGS)
 	TriggerData *td = before_row_trigger(fcinfo, "fill_ledger_owner", TRIGGER_EVENT_INSERT);
 	TupleDesc	desc = RelationGetDescr(td->tg_relation);
 	HeapTuple	entry = td->tg_trigtuple;
-	int			cols[2];
-	Datum		values[2] = {0, 0};
-	bool		nulls[2] = {true, true};
-	bool		given_null[2];
-	Datum		given[2];
+	int			cols[NUM_OWNER_COLUMNS];
+	Datum		values[NUM_OWNER_COLUMNS] = {0};
+	bool		nulls[NUM_OWNER_COLUMNS] = {true, true};
+	bool		given_null[NUM_OWNER_COLUMNS];
+	Datum		given[NUM_OWNER_COLUMNS];
 	bool		isnull;
 	Datum		batch_id;
-	bool		found = false;
 	int			i;
 
-	cols[0] = column_attnum(desc, "user_id");
-	cols[1] = column_attnum(desc, "organization_id");
+	for (i = 0; i < NUM_OWNER_COLUMNS; i++)
+		cols[i] = column_attnum(desc, owner_columns[i]);
 	batch_id = heap_getattr(entry, column_attnum(desc, "batch_id"), desc, &isnull);
-	if (!isnull)
-	{
-		Relation	batches = table_open(innotrue_relation_oid("credit_batches"), AccessShareLock);
-		TupleDesc	bdesc = RelationGetDescr(batches);
-		ScanKeyData key;
-		SysScanDesc scan;
-		HeapTuple	batch;
-
-		ScanKeyInit(&key, column_attnum(bdesc, "id"), BTEqualStrategyNumber, F_UUID_EQ, batch_id);
-		scan = systable_beginscan(batches, innotrue_relation_oid("credit_batches_pkey"), true,
-								  SnapshotSelf, 1, &key);
-		batch = systable_getnext(scan);
-		if (HeapTupleIsValid(batch))
-		{
-			found = true;
-			for (i = 0; i < 2; i++)
-			{
-				Datum		v = heap_getattr(batch, column_attnum(bdesc, i == 0 ? "user_id" : "organization_id"),
-											 bdesc, &nulls[i]);
-
-				if (!nulls[i])
-					values[i] = datumCopy(v, false, UUID_LEN);
-			}
-		}
-		systable_endscan(scan);
-		table_close(batches, AccessShareLock);
-	}
-	if (!found)
+	if (isnull || !batch_owner(batch_id, values, nulls))
 		ereport(ERROR,
 				(errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
 				 errmsg("credit ledger entry refers to an unknown credit batch"),
 				 errdetail("Key (batch_id)=(%s) is not present in table \"credit_batches\".",
 						   isnull ? "" : DatumGetCString(DirectFunctionCall1(uuid_out, batch_id)))));
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < NUM_OWNER_COLUMNS; i++)
 		given[i] = heap_getattr(entry, cols[i], desc, &given_null[i]);
-	if (given_null[0] && given_null[1])
-		return PointerGetDatum(heap_modify_tuple_by_cols(entry, desc, 2, cols, values, nulls));
-	for (i = 0; i < 2; i++)
+	if (given_null[OWNER_USER] && given_null[OWNER_ORG])
+		return PointerGetDatum(heap_modify_tuple_by_cols(entry, desc, NUM_OWNER_COLUMNS, cols, values, nulls));
+	for (i = 0; i < NUM_OWNER_COLUMNS; i++)
 		if (given_null[i] != nulls[i] ||
 			(!nulls[i] && !datum_image_eq(given[i], values[i], false, UUID_LEN)))
 			ereport(ERROR,
@@ -231,7 +251,7 @@ innotrue_fill_ledger_owner(PG_FUNCTION_ARGS)
  *	  invalidation of its table. Sent to every backend when the transaction
  *	  commits (and applied in this one at its next command), it moves
  *	  catalog.c's generation, which is what tells the per-backend copies of
- *	  the table's rows (credits.c's settings) to read them again.
+ *	  the table's rows (settings.c's values, credit_prices.c's services) to read them again.
  */
 Datum
 innotrue_announce_table_change(PG_FUNCTION_ARGS)
@@ -249,7 +269,7 @@ innotrue_announce_table_change(PG_FUNCTION_ARGS)
 /*
  * innotrue_lock_credit_owner
  *	  BEFORE DELETE / UPDATE OF id row trigger of profiles and organizations:
- *	  takes the deleted owner's credit lock (credits.c), so the deletion waits
+ *	  takes the deleted owner's credit lock (credit_batches.c), so the deletion waits
  *	  for the owner's spends in flight and no spend writes rows for the owner
  *	  until the deletion has committed or rolled back. The spends' rows are
  *	  then seen, and removed, by the deletion's cascades.
