@@ -172,7 +172,8 @@ relscan_statement_snapshot(void)
 /*
  * relscan_begin
  *	  Starts an index scan for rows whose first nkeys key columns equal
- *	  keys[], in index order, under snapshot (valid until relscan_end).
+ *	  keys[] (nkeys 0: every row), in index order, under snapshot (valid
+ *	  until relscan_end).
  */
 void
 relscan_begin(RelScan *rs, RelScanSet *set, int which, int nkeys, const Datum *keys, Snapshot snapshot)
@@ -180,7 +181,7 @@ relscan_begin(RelScan *rs, RelScanSet *set, int which, int nkeys, const Datum *k
 	ScanKeyData skeys[RELSCAN_MAX_COLS];
 	int			i;
 
-	Assert(nkeys >= 1 && nkeys <= set->specs[which].nkeys);
+	Assert(nkeys >= 0 && nkeys <= set->specs[which].nkeys);
 	rs->res = relscan_lock(set, which);
 	rs->spec = &set->specs[which];
 	rs->heap = relation_open(rs->res->relid, NoLock);

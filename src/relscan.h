@@ -81,7 +81,7 @@ extern const RelScanResolved *relscan_resolve(RelScanSet *set, int which);
 /* Takes the table's and index's AccessShareLock, resolving again if needed. */
 extern const RelScanResolved *relscan_lock(RelScanSet *set, int which);
 
-/* Rows whose first nkeys key columns equal keys[], in index order. */
+/* Rows whose first nkeys key columns equal keys[] (nkeys 0: all rows), in index order. */
 extern void relscan_begin(RelScan *rs, RelScanSet *set, int which, int nkeys,
 						  const Datum *keys, Snapshot snapshot);
 extern bool relscan_next(RelScan *rs);
