@@ -638,7 +638,6 @@ single_sink(ResolveContext *ctx, const Contribution *c)
 		ctx->stop = true;
 }
 
-/* feature_info_cmp: orders FeatureInfo pointers by key, bytewise. */
 /*
  * resolve_single
  *	  Resolves one (active) feature for a user into *state.
