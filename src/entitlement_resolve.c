@@ -827,10 +827,12 @@ void
 resolve_grant(Datum user_id, Datum feature_id, bool active, TimestampTz at, StopRule rule,
 			  FeatureGrant *grant)
 {
-	FeatureState state = {{{0}}};
+	FeatureState state;
 
 	if (active)
 		feature_state(user_id, feature_id, at, rule, &state);
+	else
+		memset(&state, 0, sizeof(state));
 	grant->active = active;
 	grant->granted = state.granted && state.denies == 0;
 	grant->denied = state.denies != 0;
