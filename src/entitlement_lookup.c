@@ -234,7 +234,7 @@ lookup_begin(LookupScan *ls, Lookup lk, int nkeys, const Datum *keys)
 
 	ls->tuple = NULL;
 	if (lookup_keep[lk] == KEEP_CONFIG && nkeys >= 1 &&
-		(ls->memo = memo_fetch(lk, keys[0])) != NULL)
+		(ls->memo = memo_fetch(lk, keys[0])) != NULL)	/* memoized by the first key */
 	{
 		ls->res = relscan_resolve(&lookups, lk);
 		ls->tupdesc = memo_tupdescs[lk];

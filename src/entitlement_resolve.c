@@ -22,7 +22,6 @@
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/datum.h"
 
 #include "innotrue.h"
 #include "entitlements_internal.h"
@@ -232,8 +231,8 @@ emit_feature_rows(ResolveContext *ctx, Lookup lk, const Contribution *template)
 	Contribution base = *template;
 	bool		checked = false;
 
-	keys[0] = template->via_id;
-	keys[1] = ctx->feature_id;
+	keys[GRANT_OBJECT_ID] = template->via_id;
+	keys[GRANT_FEATURE_ID] = ctx->feature_id;
 	lookup_begin(&ls, lk, ctx->one_feature ? 2 : 1, keys);
 	while (!ctx->stop && lookup_next(&ls))
 	{
@@ -381,8 +380,8 @@ enrollment_program_plan(LookupScan *enr, Datum *plan_id, const char **how)
 	{
 		Datum		keys[2];
 
-		keys[0] = program_id;
-		keys[1] = tier_name;
+		keys[TIER_PLAN_PROGRAM_ID] = program_id;
+		keys[TIER_PLAN_TIER_NAME] = tier_name;
 		lookup_begin(&ls, LK_TIER_PLAN, 2, keys);
 		found = lookup_next(&ls);
 		if (found)
@@ -507,8 +506,8 @@ walk_denials(ResolveContext *ctx)
 	LookupScan	ls;
 	Datum		keys[2];
 
-	keys[0] = ctx->user_id;
-	keys[1] = ctx->feature_id;
+	keys[DENIAL_USER_ID] = ctx->user_id;
+	keys[DENIAL_FEATURE_ID] = ctx->feature_id;
 	lookup_begin(&ls, LK_DENIALS, ctx->one_feature ? 2 : 1, keys);
 	while (!ctx->stop && lookup_next(&ls))
 	{
