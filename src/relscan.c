@@ -162,13 +162,6 @@ relscan_lock(RelScanSet *set, int which)
 	}
 }
 
-/* relscan_statement_snapshot: the snapshot every read of a call is made under. */
-Snapshot
-relscan_statement_snapshot(void)
-{
-	return ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
-}
-
 /*
  * relscan_begin
  *	  Starts an index scan for rows whose first nkeys key columns equal

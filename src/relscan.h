@@ -22,6 +22,7 @@
 #include "access/genam.h"
 #include "utils/hsearch.h"
 #include "utils/relcache.h"
+#include "utils/snapmgr.h"
 #include "utils/snapshot.h"
 
 #define RELSCAN_MAX_COLS 8
@@ -72,8 +73,15 @@ typedef struct RelScan
 	HeapTuple	tuple;
 } RelScan;
 
-/* The snapshot a read of the current statement runs under. */
-extern Snapshot relscan_statement_snapshot(void);
+/*
+ * The snapshot a read of the current statement runs under.  Inline: the
+ * warm has_feature path asks for it twice per call.
+ */
+static inline Snapshot
+relscan_statement_snapshot(void)
+{
+	return ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+}
 
 /* Resolves the set if its generation moved; the entry for one spec. */
 extern const RelScanResolved *relscan_resolve(RelScanSet *set, int which);
