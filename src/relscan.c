@@ -204,13 +204,6 @@ relscan_end(RelScan *rs)
 	relation_close(rs->heap, NoLock);
 }
 
-/* relscan_tuple_get: column col (a position in the spec's columns) of a row of its table. */
-Datum
-relscan_tuple_get(const RelScanResolved *res, TupleDesc tupdesc, HeapTuple tuple, int col, bool *isnull)
-{
-	return heap_getattr(tuple, res->attnums[col], tupdesc, isnull);
-}
-
 /* relscan_get: column col of the current row. */
 Datum
 relscan_get(const RelScan *rs, int col, bool *isnull)

@@ -20,6 +20,7 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "utils/hsearch.h"
 #include "utils/relcache.h"
 #include "utils/snapmgr.h"
@@ -101,9 +102,15 @@ extern Datum relscan_get_notnull(const RelScan *rs, int col);
 extern bool relscan_get_bool(const RelScan *rs, int col);
 extern char *relscan_get_text(const RelScan *rs, int col);
 
-/* Column col of any row of the spec's table, e.g. one kept from a scan. */
-extern Datum relscan_tuple_get(const RelScanResolved *res, TupleDesc tupdesc, HeapTuple tuple,
-							   int col, bool *isnull);
+/*
+ * Column col of any row of the spec's table, e.g. one kept from a scan.
+ * Inline: a resolution reads a few hundred columns of kept rows.
+ */
+static inline Datum
+relscan_tuple_get(const RelScanResolved *res, TupleDesc tupdesc, HeapTuple tuple, int col, bool *isnull)
+{
+	return heap_getattr(tuple, res->attnums[col], tupdesc, isnull);
+}
 
 /* Whether key columns first .. nkeys-1 of a row equal keys[] (as a scan compares). */
 extern bool relscan_keys_match(const RelScanResolved *res, TupleDesc tupdesc, HeapTuple tuple,
