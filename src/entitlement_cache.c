@@ -7,7 +7,7 @@
  *
  * has_feature() sits inside RLS policies and every request; resolving the
  * five sources costs about twenty index scans, a cached answer a hash probe.
- * The cache holds opaque entries (entitlements.c decides what they are),
+ * The cache holds opaque entries (entitlement_resolve.c decides what they are),
  * keyed by user id, each valid for a range of "as of" times.
  *
  * Correctness rests on three rules:
@@ -86,7 +86,7 @@ static uint64 cache_generation = 0;
  * writer that caused the last flush (sees_all_before). */
 static TransactionId cache_barrier = InvalidTransactionId;
 
-/* Bumped at every flush, for caches derived from the same data (entitlements.c). */
+/* Bumped at every flush, for data derived from the same tables (entitlement_lookup.c). */
 static uint64 cache_epoch = 1;
 
 /* Counters since the backend started, for entitlement_cache_stats(). */
@@ -250,7 +250,8 @@ entcache_store(Snapshot snapshot, const pg_uuid_t *user_id,
 /*
  * entcache_epoch
  *	  Changes at every flush; a structure derived from the same tables (the
- *	  feature map of entitlements.c) is stale when filled under another
+ *	  configuration memo and feature catalog of entitlement_lookup.c) is
+ *	  stale when filled under another
  *	  epoch.  Meaningful only after entcache_usable() said yes.
  */
 uint64
@@ -342,17 +343,22 @@ innotrue_entitlement_cache_invalidate(PG_FUNCTION_ARGS)
 Datum
 innotrue_entitlement_cache_stats(PG_FUNCTION_ARGS)
 {
+	enum
+	{
+		STATS_ENTRIES, STATS_BYTES, STATS_HITS, STATS_MISSES, STATS_FLUSHES, STATS_BYPASSED,
+		NUM_STATS_COLUMNS
+	};
 	TupleDesc	tupdesc;
-	Datum		values[6];
-	bool		nulls[6] = {false, false, false, false, false, false};
+	Datum		values[NUM_STATS_COLUMNS];
+	bool		nulls[NUM_STATS_COLUMNS] = {0};
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
-	values[0] = Int64GetDatum(cache_entries ? (int64) hash_get_num_entries(cache_entries) : 0);
-	values[1] = Int64GetDatum((int64) cache_bytes);
-	values[2] = Int64GetDatum(stat_hits);
-	values[3] = Int64GetDatum(stat_misses);
-	values[4] = Int64GetDatum(stat_flushes);
-	values[5] = Int64GetDatum(stat_bypassed);
+	values[STATS_ENTRIES] = Int64GetDatum(cache_entries ? (int64) hash_get_num_entries(cache_entries) : 0);
+	values[STATS_BYTES] = Int64GetDatum((int64) cache_bytes);
+	values[STATS_HITS] = Int64GetDatum(stat_hits);
+	values[STATS_MISSES] = Int64GetDatum(stat_misses);
+	values[STATS_FLUSHES] = Int64GetDatum(stat_flushes);
+	values[STATS_BYPASSED] = Int64GetDatum(stat_bypassed);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
 }

@@ -1,10 +1,11 @@
 /*-------------------------------------------------------------------------
  *
  * entitlements.h
- *	  What entitlements.c offers other C files beyond its SQL entry points:
- *	  the feature and plan-tier checks (access.c's gates, credits.c's
- *	  enrollment), one feature's merged grant and the metering of its uses
- *	  (the half of use_feature that feature_use.c does not own).
+ *	  What the entitlement capability offers other C files beyond its SQL
+ *	  entry points: the feature and plan-tier checks (access.c's gates,
+ *	  credits.c's enrollment), one feature's merged grant (entitlements.c)
+ *	  and the metering of its uses (feature_usage.c; the half of
+ *	  use_feature that feature_use.c does not own).
  *
  *-------------------------------------------------------------------------
  */
@@ -39,5 +40,9 @@ extern DateADT entitlement_usage_period(TimestampTz at);
 extern int32 entitlement_usage(Datum user_id, Datum feature_id, DateADT period_start, bool latest);
 extern bool entitlement_count_use(Datum user_id, Datum feature_id, DateADT period_start, int32 amount,
 								  const FeatureGrant *grant, int32 *used);
+
+/* The 42501 error of a use of a feature grant does not grant (inactive, denied, ungranted). */
+extern void entitlement_refuse_ungranted(Datum user_id, const char *feature_key,
+										 const FeatureGrant *grant) pg_attribute_noreturn();
 
 #endif							/* INNOTRUE_ENTITLEMENTS_H */

@@ -23,7 +23,7 @@
  * transaction, so an error in either (a shortfall, the AI cap) undoes both.
  *
  * Concurrency: the counted half is record_feature_usage's guarded upsert
- * (entitlements.c), the charged half deduct_credits' spend under the
+ * (feature_usage.c), the charged half deduct_credits' spend under the
  * owner's credit lock (credits.c). The split is computed from the usage the
  * statement sees; if a concurrent use took the room meanwhile, the upsert's
  * guard refuses, leaving the usage row locked by this call, and the split
@@ -131,20 +131,6 @@ plan_use(UsePlan *plan, Datum user_id, text *feature_key, int32 quantity, Timest
 	plan->used = entitlement_usage(user_id, plan->feature_id, plan->period_start, false);
 	split_use(plan);
 	return true;
-}
-
-/* refuse_ungranted: the error of a use of a feature the user is not granted (or is denied). */
-static void
-refuse_ungranted(const UsePlan *plan, Datum user_id)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-			 errmsg("feature \"%s\" is not granted to user %s", plan->feature_key,
-					DatumGetCString(DirectFunctionCall1(uuid_out, user_id))),
-			 errdetail(!plan->grant.active ? "The feature is inactive." :
-					   plan->grant.denied ? "The feature is denied to this user." :
-					   "No entitlement source grants it."),
-			 errhint("innotrue.explain_entitlement() shows every source considered.")));
 }
 
 /*
@@ -344,7 +330,7 @@ use_feature(Datum user_id, text *feature_key, int32 quantity, text *key, text *r
 		}
 	}
 	if (!plan_use(&plan, user_id, feature_key, quantity, GetCurrentTransactionStartTimestamp(), false))
-		refuse_ungranted(&plan, user_id);
+		entitlement_refuse_ungranted(user_id, plan.feature_key, &plan.grant);
 	refuse_uncharged(&plan);
 	count_included(&plan, user_id);
 	if (plan.charged > 0)

@@ -162,17 +162,11 @@ relscan_lock(RelScanSet *set, int which)
 	}
 }
 
-/* relscan_statement_snapshot: the snapshot every read of a call is made under. */
-Snapshot
-relscan_statement_snapshot(void)
-{
-	return ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
-}
-
 /*
  * relscan_begin
  *	  Starts an index scan for rows whose first nkeys key columns equal
- *	  keys[], in index order, under snapshot (valid until relscan_end).
+ *	  keys[] (nkeys 0: every row), in index order, under snapshot (valid
+ *	  until relscan_end).
  */
 void
 relscan_begin(RelScan *rs, RelScanSet *set, int which, int nkeys, const Datum *keys, Snapshot snapshot)
@@ -180,7 +174,7 @@ relscan_begin(RelScan *rs, RelScanSet *set, int which, int nkeys, const Datum *k
 	ScanKeyData skeys[RELSCAN_MAX_COLS];
 	int			i;
 
-	Assert(nkeys >= 1 && nkeys <= set->specs[which].nkeys);
+	Assert(nkeys >= 0 && nkeys <= set->specs[which].nkeys);
 	rs->res = relscan_lock(set, which);
 	rs->spec = &set->specs[which];
 	rs->heap = relation_open(rs->res->relid, NoLock);
@@ -208,13 +202,6 @@ relscan_end(RelScan *rs)
 	systable_endscan_ordered(rs->scan);
 	relation_close(rs->index, NoLock);
 	relation_close(rs->heap, NoLock);
-}
-
-/* relscan_tuple_get: column col (a position in the spec's columns) of a row of its table. */
-Datum
-relscan_tuple_get(const RelScanResolved *res, TupleDesc tupdesc, HeapTuple tuple, int col, bool *isnull)
-{
-	return heap_getattr(tuple, res->attnums[col], tupdesc, isnull);
 }
 
 /* relscan_get: column col of the current row. */

@@ -20,8 +20,10 @@
 #include "postgres.h"
 
 #include "access/genam.h"
+#include "access/htup_details.h"
 #include "utils/hsearch.h"
 #include "utils/relcache.h"
+#include "utils/snapmgr.h"
 #include "utils/snapshot.h"
 
 #define RELSCAN_MAX_COLS 8
@@ -72,8 +74,15 @@ typedef struct RelScan
 	HeapTuple	tuple;
 } RelScan;
 
-/* The snapshot a read of the current statement runs under. */
-extern Snapshot relscan_statement_snapshot(void);
+/*
+ * The snapshot a read of the current statement runs under.  Inline: the
+ * warm has_feature path asks for it twice per call.
+ */
+static inline Snapshot
+relscan_statement_snapshot(void)
+{
+	return ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot();
+}
 
 /* Resolves the set if its generation moved; the entry for one spec. */
 extern const RelScanResolved *relscan_resolve(RelScanSet *set, int which);
@@ -81,7 +90,7 @@ extern const RelScanResolved *relscan_resolve(RelScanSet *set, int which);
 /* Takes the table's and index's AccessShareLock, resolving again if needed. */
 extern const RelScanResolved *relscan_lock(RelScanSet *set, int which);
 
-/* Rows whose first nkeys key columns equal keys[], in index order. */
+/* Rows whose first nkeys key columns equal keys[] (nkeys 0: all rows), in index order. */
 extern void relscan_begin(RelScan *rs, RelScanSet *set, int which, int nkeys,
 						  const Datum *keys, Snapshot snapshot);
 extern bool relscan_next(RelScan *rs);
@@ -93,9 +102,15 @@ extern Datum relscan_get_notnull(const RelScan *rs, int col);
 extern bool relscan_get_bool(const RelScan *rs, int col);
 extern char *relscan_get_text(const RelScan *rs, int col);
 
-/* Column col of any row of the spec's table, e.g. one kept from a scan. */
-extern Datum relscan_tuple_get(const RelScanResolved *res, TupleDesc tupdesc, HeapTuple tuple,
-							   int col, bool *isnull);
+/*
+ * Column col of any row of the spec's table, e.g. one kept from a scan.
+ * Inline: a resolution reads a few hundred columns of kept rows.
+ */
+static inline Datum
+relscan_tuple_get(const RelScanResolved *res, TupleDesc tupdesc, HeapTuple tuple, int col, bool *isnull)
+{
+	return heap_getattr(tuple, res->attnums[col], tupdesc, isnull);
+}
 
 /* Whether key columns first .. nkeys-1 of a row equal keys[] (as a scan compares). */
 extern bool relscan_keys_match(const RelScanResolved *res, TupleDesc tupdesc, HeapTuple tuple,
