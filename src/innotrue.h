@@ -12,6 +12,7 @@
 
 #include "access/htup.h"
 #include "fmgr.h"
+#include "utils/jsonb.h"
 #include "utils/snapshot.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
@@ -82,5 +83,6 @@ extern void jsonb_push_string(struct JsonbParseState **st, const char *val);
 extern void jsonb_push_int(struct JsonbParseState **st, int64 val);
 extern void jsonb_push_bool(struct JsonbParseState **st, bool val);
 extern void jsonb_push_null(struct JsonbParseState **st);
+extern void jsonb_push_jsonb(struct JsonbParseState **st, Jsonb *jb);
 
 #endif							/* INNOTRUE_H */

@@ -2,8 +2,8 @@
  *
  * jsonb_push.c
  *	  Small helpers for building jsonb values with pushJsonbValue, shared by
- *	  the C files that return JSON built in C (scoring.c, ledger_write.c)
- *	  rather than parsed from text.
+ *	  the C files that return JSON built in C (scoring.c, access.c,
+ *	  ledger_write.c) rather than parsed from text.
  *
  *-------------------------------------------------------------------------
  */
@@ -69,5 +69,17 @@ jsonb_push_null(JsonbParseState **st)
 	JsonbValue	v;
 
 	v.type = jbvNull;
+	pushJsonbValue(st, WJB_VALUE, &v);
+}
+
+/* jsonb_push_jsonb: a jsonb document (object, array or scalar) as a value. */
+void
+jsonb_push_jsonb(JsonbParseState **st, Jsonb *jb)
+{
+	JsonbValue	v;
+
+	v.type = jbvBinary;
+	v.val.binary.data = &jb->root;
+	v.val.binary.len = VARSIZE(jb) - VARHDRSZ;
 	pushJsonbValue(st, WJB_VALUE, &v);
 }
