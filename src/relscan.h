@@ -24,7 +24,7 @@
 #include "utils/relcache.h"
 #include "utils/snapshot.h"
 
-#define RELSCAN_MAX_COLS 8
+#define RELSCAN_MAX_COLS 10
 
 /*
  * One (table, index) pair and the columns a capability reads from it.
