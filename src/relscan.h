@@ -85,6 +85,7 @@ extern const RelScanResolved *relscan_lock(RelScanSet *set, int which);
 extern void relscan_begin(RelScan *rs, RelScanSet *set, int which, int nkeys,
 						  const Datum *keys, Snapshot snapshot);
 extern bool relscan_next(RelScan *rs);
+extern void relscan_rescan(RelScan *rs, int nkeys, const Datum *keys);
 extern void relscan_end(RelScan *rs);
 
 /* Columns of the current row (col: position in the spec's columns). */
