@@ -246,6 +246,16 @@ check_required_answered(ScoringDefinition *def)
 
 /* ---------- scoring ---------- */
 
+/* add_cell: one matrix cell of a chosen option counts for its dimension, if the definition has it. */
+static void
+add_cell(ScoringDefinition *def, const pg_uuid_t *dimension_id, int32 score)
+{
+	ScoringDimension *d = scoring_find_dimension_by_id(def, dimension_id);
+
+	if (d != NULL)
+		d->total += score;
+}
+
 /*
  * sum_scores
  *	  Adds the matrix scores of every chosen option to its dimensions (a
@@ -254,26 +264,7 @@ check_required_answered(ScoringDefinition *def)
 static void
 sum_scores(ScoringDefinition *def)
 {
-	int			i;
-
-	for (i = 0; i < def->noptions; i++)
-	{
-		ScoringCell *cells;
-		int			ncells;
-		int			c;
-
-		if (!def->options[i].chosen)
-			continue;
-		cells = scoring_option_cells(&def->options[i].id, &ncells);
-		for (c = 0; c < ncells; c++)
-		{
-			ScoringDimension *d = scoring_find_dimension_by_id(def, &cells[c].dimension_id);
-
-			if (d != NULL)
-				d->total += cells[c].score;
-		}
-		pfree(cells);
-	}
+	scoring_read_chosen_cells(def, add_cell);
 }
 
 /*

@@ -66,13 +66,6 @@ typedef struct ScoringDefinition
 	ScoringDimension *dimensions;	/* sorted by id */
 } ScoringDefinition;
 
-/* One cell of the confidential matrix: an option's score on a dimension. */
-typedef struct ScoringCell
-{
-	pg_uuid_t	dimension_id;
-	int32		score;
-} ScoringCell;
-
 /*
  * Reads the definition named by name (a canonical uuid is tried as its id
  * first, then name as its slug) with its questions, options and
@@ -80,8 +73,12 @@ typedef struct ScoringCell
  */
 extern void scoring_load_definition(const char *name, ScoringDefinition *def);
 
-/* The matrix cells of one option; their count in *ncells. */
-extern ScoringCell *scoring_option_cells(const pg_uuid_t *option_id, int *ncells);
+/*
+ * Calls cell(def, dimension_id, score) for each cell of the confidential
+ * matrix in the rows of the chosen options.
+ */
+typedef void (*ScoringCellFn) (ScoringDefinition *def, const pg_uuid_t *dimension_id, int32 score);
+extern void scoring_read_chosen_cells(ScoringDefinition *def, ScoringCellFn cell);
 
 /*
  * Calls match(def, conditions) for each interpretation of the definition

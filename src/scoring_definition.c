@@ -426,37 +426,43 @@ scoring_load_definition(const char *name, ScoringDefinition *def)
 /* ---------- the matrix and the interpretations ---------- */
 
 /*
- * scoring_option_cells
- *	  The confidential matrix row of one option: (dimension, score) for
- *	  each dimension the option scores on.
+ * scoring_read_chosen_cells
+ *	  The confidential matrix rows of the chosen options, cell by cell: one
+ *	  index scan on (option_id, dimension_id), restarted per chosen option
+ *	  so the relations are opened once per call.
  */
-ScoringCell *
-scoring_option_cells(const pg_uuid_t *option_id, int *ncells)
+void
+scoring_read_chosen_cells(ScoringDefinition *def, ScoringCellFn cell)
 {
 	RelScan		rs;
-	Datum		key = UUIDPGetDatum(option_id);
-	int			cap = 8;
-	int			n = 0;
-	ScoringCell *cells = palloc(cap * sizeof(ScoringCell));
+	bool		open = false;
+	int			i;
 
-	relscan_begin(&rs, &scoring_scans, SPEC_SCORES, 1, &key, relscan_statement_snapshot());
-	while (relscan_next(&rs))
+	for (i = 0; i < def->noptions; i++)
 	{
-		bool		dnull,
-					snull;
-		Datum		dim = relscan_get(&rs, S_DIMENSION, &dnull);
-		Datum		score = relscan_get(&rs, S_SCORE, &snull);
+		Datum		key = UUIDPGetDatum(&def->options[i].id);
 
-		if (dnull || snull)
-			continue;			/* both columns are NOT NULL */
-		cells = grow_array(cells, n, &cap, sizeof(ScoringCell));
-		memcpy(&cells[n].dimension_id, DatumGetUUIDP(dim), sizeof(pg_uuid_t));
-		cells[n].score = DatumGetInt32(score);
-		n++;
+		if (!def->options[i].chosen)
+			continue;
+		if (!open)
+			relscan_begin(&rs, &scoring_scans, SPEC_SCORES, 1, &key, relscan_statement_snapshot());
+		else
+			relscan_rescan(&rs, 1, &key);
+		open = true;
+		while (relscan_next(&rs))
+		{
+			bool		dnull,
+						snull;
+			Datum		dim = relscan_get(&rs, S_DIMENSION, &dnull);
+			Datum		score = relscan_get(&rs, S_SCORE, &snull);
+
+			if (dnull || snull)
+				continue;		/* both columns are NOT NULL */
+			cell(def, DatumGetUUIDP(dim), DatumGetInt32(score));
+		}
 	}
-	relscan_end(&rs);
-	*ncells = n;
-	return cells;
+	if (open)
+		relscan_end(&rs);
 }
 
 /*
