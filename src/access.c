@@ -5,24 +5,23 @@
  *	  resource library's row-level security) and unlock_resource (the one
  *	  place a consumable resource is paid for).
  *
- * The check is read-only, so it walks the extension's own indexes with
- * systable scans under the statement's snapshot: no SPI, no plan.  Relation
- * and index OIDs, column numbers and key collations are cached per backend
- * and resolved again when the catalog generation of catalog.c moves
- * (DROP/CREATE EXTENSION).  A call site memoises in fn_extra, under one
- * transaction and snapshot, the users with the admin role and the last
- * user's program access tokens: a statement over many (user, resource) pairs
- * reads user_roles once, a listing for one user client_enrollments once.
- * The enrolled branch matches the user's tokens against the resource's
- * program_access, from which the row-level security policy's access_tokens
- * are generated (70_access.sql), so function and policy read links and
- * tiers alike.
+ * The check is read-only, so it walks the extension's own indexes through
+ * relscan.h under the statement's snapshot: no SPI, no plan.  A call site
+ * memoises in fn_extra, under one transaction and snapshot, the users with
+ * the admin role and the last user's program access tokens: a statement
+ * over many (user, resource) pairs reads user_roles once, a listing for one
+ * user client_enrollments once.  The enrolled branch matches the user's
+ * tokens against the resource's program_access, from which the row-level
+ * security policy's access_tokens are generated (70_access.sql), so
+ * function and policy read links and tiers alike.  The alumni grace period
+ * is the setting alumni_grace_days (settings.h).
  * Feature and plan-tier gates are answered by the entitlement resolver
- * (entitlements.c), never merged again here.
+ * (entitlements.h), never merged again here.
  *
- * unlock_resource writes through SPI with typed arguments: the charge goes
- * through innotrue.deduct_credits (idempotent per user and resource) and the
- * usage row through one INSERT guarded by the unique unlock index.
+ * unlock_resource writes through the SPI statements kept below
+ * (spi_stmt.h): the charge goes through innotrue.deduct_credits
+ * (idempotent per user and resource) and the usage row through one INSERT
+ * guarded by the unique unlock index.
  *
  * Rules: platform-rules.md "Resource access"; behaviour in docs/access.md.
  *
@@ -30,221 +29,72 @@
  */
 #include "postgres.h"
 
-#include "access/genam.h"
 #include "access/htup_details.h"
-#include "access/relation.h"
-#include "access/stratnum.h"
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
-#include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/fmgroids.h"
 #include "utils/jsonb.h"
-#include "utils/lsyscache.h"
 #include "utils/memutils.h"
-#include "utils/rel.h"
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
 
 #include "compat.h"
-#include "innotrue.h"
 #include "entitlements.h"
+#include "innotrue.h"
+#include "relscan.h"
+#include "settings.h"
+#include "spi_stmt.h"
 
 PG_FUNCTION_INFO_V1(innotrue_can_access_resource);
 PG_FUNCTION_INFO_V1(innotrue_can_access_resource_current);
 PG_FUNCTION_INFO_V1(innotrue_unlock_resource);
 
-/* Default of system_settings.alumni_grace_days when the setting is absent. */
-#define DEFAULT_ALUMNI_GRACE_DAYS 90
-
 /* The credit service whose unit price (1 credit) unlock_resource charges. */
 #define UNLOCK_SERVICE_KEY "resource_unlock"
 
 /* ------------------------------------------------------------------------
- * Index probes
+ * What the check reads (relscan.h)
  * ------------------------------------------------------------------------
  */
 
-typedef enum Probe
+enum
 {
-	PR_RESOURCE,				/* resource_library by id */
-	PR_ADMINS,					/* user_roles by role */
-	PR_ENROLLMENTS,				/* client_enrollments by user_id */
-	PR_SETTING,					/* system_settings by key */
-	NUM_PROBES
-} Probe;
+	SPEC_RESOURCE,				/* resource_library by id */
+	SPEC_ADMINS,				/* user_roles by role */
+	SPEC_ENROLLMENTS			/* client_enrollments by user_id */
+};
 
-#define PROBE_MAX_COLS 8
-
-/* A probe: table, index, number of leading key columns and columns read. */
-typedef struct ProbeDef
-{
-	const char *table;
-	const char *index;
-	int			nkeys;
-	const char *cols[PROBE_MAX_COLS];
-} ProbeDef;
-
-static const ProbeDef probe_defs[NUM_PROBES] = {
-	[PR_RESOURCE] = {"resource_library", "resource_library_pkey", 1,
+static const RelScanSpec access_specs[] = {
+	[SPEC_RESOURCE] = {"resource_library", "resource_library_pkey", 1,
 	{"id", "visibility", "created_by", "is_active", "feature_key", "min_plan_tier", "credit_cost",
 	"program_access"}},
-	[PR_ADMINS] = {"user_roles", "user_roles_role_idx", 1, {"role", "user_id"}},
-	[PR_ENROLLMENTS] = {"client_enrollments", "client_enrollments_user_id_idx", 1,
+	[SPEC_ADMINS] = {"user_roles", "user_roles_role_idx", 1, {"role", "user_id"}},
+	[SPEC_ENROLLMENTS] = {"client_enrollments", "client_enrollments_user_id_idx", 1,
 	{"user_id", "program_id", "tier_name", "status", "completed_at"}},
-	[PR_SETTING] = {"system_settings", "system_settings_key_key", 1, {"key", "value"}},
 };
+static RelScanResolved access_resolved[lengthof(access_specs)];
+static RelScanSet access_scans = RELSCAN_SET(access_specs, access_resolved);
 
-/* Column positions within each probe's cols[]. */
+/* Column positions of each spec's columns. */
 enum
 {
-	RES_VISIBILITY = 1, RES_CREATED_BY, RES_IS_ACTIVE, RES_FEATURE_KEY, RES_MIN_TIER, RES_CREDIT_COST,
-	RES_PROGRAM_ACCESS
+	RES_ID, RES_VISIBILITY, RES_CREATED_BY, RES_IS_ACTIVE, RES_FEATURE_KEY, RES_MIN_TIER,
+	RES_CREDIT_COST, RES_PROGRAM_ACCESS
 };
 enum
 {
-	ENR_PROGRAM = 1, ENR_TIER, ENR_STATUS, ENR_COMPLETED_AT
+	ADM_ROLE, ADM_USER_ID
 };
-
-/* Per-backend resolution of a probe. */
-typedef struct ProbeOids
+enum
 {
-	Oid			relid;
-	Oid			indexid;
-	AttrNumber	attnums[PROBE_MAX_COLS];
-	RegProcedure eqprocs[PROBE_MAX_COLS];
-	Oid			collations[PROBE_MAX_COLS];	/* of the index's key columns */
-} ProbeOids;
-
-static ProbeOids probe_oids[NUM_PROBES];
-static uint64 probe_oids_stamp = 0;	/* catalog generation they were resolved in */
-
-/* An open probe and its current row. */
-typedef struct ProbeScan
-{
-	const ProbeOids *oids;
-	Relation	heap;
-	SysScanDesc scan;
-	HeapTuple	tuple;
-} ProbeScan;
-
-/*
- * probe_resolve
- *	  Looks up one probe's table, index, columns, key equality functions and
- *	  key collations by name in schema innotrue (catalog.c); a missing piece
- *	  is an error naming it.
- */
-static void
-probe_resolve(Probe pr)
-{
-	const ProbeDef *def = &probe_defs[pr];
-	ProbeOids  *po = &probe_oids[pr];
-	int			i;
-
-	po->relid = innotrue_relation_oid(def->table);
-	po->indexid = innotrue_relation_oid(def->index);
-	for (i = 0; i < PROBE_MAX_COLS && def->cols[i] != NULL; i++)
-	{
-		po->attnums[i] = get_attnum(po->relid, def->cols[i]);
-		if (po->attnums[i] == InvalidAttrNumber)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("column \"%s.%s\" does not exist", def->table, def->cols[i])));
-		if (i < def->nkeys)
-		{
-			Oid			typid;
-			int32		typmod;
-
-			/* the index column's type and collation (key i is index column i + 1) */
-			get_atttypetypmodcoll(po->indexid, i + 1, &typid, &typmod, &po->collations[i]);
-			po->eqprocs[i] = typid == UUIDOID ? F_UUID_EQ : F_TEXTEQ;
-		}
-	}
-}
-
-/*
- * probe_oids_load
- *	  Resolves every probe once per backend and again whenever the catalog
- *	  generation moves (DROP/CREATE EXTENSION), also while resolving.
- */
-static void
-probe_oids_load(void)
-{
-	uint64		current;
-
-	while ((current = innotrue_catalog_generation()) != probe_oids_stamp)
-	{
-		int			pr;
-
-		for (pr = 0; pr < NUM_PROBES; pr++)
-			probe_resolve((Probe) pr);
-		probe_oids_stamp = current;
-	}
-}
-
-/*
- * probe_open
- *	  Starts an index scan of a probe for rows whose first nkeys key columns
- *	  equal keys[], under the statement's snapshot.  Locks are taken before
- *	  the relations are opened; if that processed an invalidation of our
- *	  OIDs, they are resolved again.
- */
-static void
-probe_open(ProbeScan *ps, Probe pr, int nkeys, const Datum *keys)
-{
-	ScanKeyData skeys[PROBE_MAX_COLS];
-	int			i;
-
-	for (;;)
-	{
-		probe_oids_load();
-		ps->oids = &probe_oids[pr];
-		LockRelationOid(ps->oids->relid, AccessShareLock);
-		LockRelationOid(ps->oids->indexid, AccessShareLock);
-		if (probe_oids_stamp == innotrue_catalog_generation())
-			break;
-		UnlockRelationOid(ps->oids->indexid, AccessShareLock);
-		UnlockRelationOid(ps->oids->relid, AccessShareLock);
-	}
-	ps->heap = relation_open(ps->oids->relid, NoLock);
-	for (i = 0; i < nkeys; i++)
-		ScanKeyEntryInitialize(&skeys[i], 0, ps->oids->attnums[i], BTEqualStrategyNumber,
-							   InvalidOid, ps->oids->collations[i],
-							   ps->oids->eqprocs[i], keys[i]);
-	ps->scan = systable_beginscan(ps->heap, ps->oids->indexid, true,
-								  ActiveSnapshotSet() ? GetActiveSnapshot() : GetTransactionSnapshot(),
-								  nkeys, skeys);
-	ps->tuple = NULL;
-}
-
-/* probe_next: moves to the next matching row; false when there is none. */
-static bool
-probe_next(ProbeScan *ps)
-{
-	ps->tuple = systable_getnext(ps->scan);
-	return HeapTupleIsValid(ps->tuple);
-}
-
-/* probe_col: column col (position in the probe's cols[]) of the current row. */
-static Datum
-probe_col(ProbeScan *ps, int col, bool *isnull)
-{
-	return heap_getattr(ps->tuple, ps->oids->attnums[col], RelationGetDescr(ps->heap), isnull);
-}
-
-/* probe_close: ends the scan; locks stay until the end of the transaction. */
-static void
-probe_close(ProbeScan *ps)
-{
-	systable_endscan(ps->scan);
-	relation_close(ps->heap, NoLock);
-}
+	ENR_USER_ID, ENR_PROGRAM, ENR_TIER, ENR_STATUS, ENR_COMPLETED_AT
+};
 
 /* ------------------------------------------------------------------------
  * The access rules
@@ -272,32 +122,32 @@ typedef struct ResourceRow
 static bool
 resource_fetch(Datum resource_id, ResourceRow *row)
 {
-	ProbeScan	ps;
+	RelScan		rs;
 	bool		isnull;
 	Datum		d;
 	text	   *vis;
 
-	probe_open(&ps, PR_RESOURCE, 1, &resource_id);
-	if (!probe_next(&ps))
+	relscan_begin(&rs, &access_scans, SPEC_RESOURCE, 1, &resource_id, relscan_statement_snapshot());
+	if (!relscan_next(&rs))
 	{
-		probe_close(&ps);
+		relscan_end(&rs);
 		return false;
 	}
 	/* 'private', 'enrolled' and 'public' (CHECK constraint) differ in their second letter */
-	vis = DatumGetTextPP(probe_col(&ps, RES_VISIBILITY, &isnull));
+	vis = DatumGetTextPP(relscan_get(&rs, RES_VISIBILITY, &isnull));
 	row->visibility = VARDATA_ANY(vis)[1] == 'r' ? 'p' : VARDATA_ANY(vis)[1] == 'u' ? 'P' : 'e';
-	row->created_by = datumCopy(probe_col(&ps, RES_CREATED_BY, &isnull), false, UUID_LEN);
-	row->is_active = DatumGetBool(probe_col(&ps, RES_IS_ACTIVE, &isnull));
-	d = probe_col(&ps, RES_FEATURE_KEY, &isnull);
+	row->created_by = datumCopy(relscan_get(&rs, RES_CREATED_BY, &isnull), false, UUID_LEN);
+	row->is_active = DatumGetBool(relscan_get(&rs, RES_IS_ACTIVE, &isnull));
+	d = relscan_get(&rs, RES_FEATURE_KEY, &isnull);
 	row->feature_key = isnull ? NULL : DatumGetTextPCopy(d);
-	d = probe_col(&ps, RES_MIN_TIER, &row->has_min_tier);
+	d = relscan_get(&rs, RES_MIN_TIER, &row->has_min_tier);
 	row->has_min_tier = !row->has_min_tier;
 	row->min_tier = row->has_min_tier ? DatumGetInt32(d) : 0;
-	d = probe_col(&ps, RES_CREDIT_COST, &row->has_cost);
+	d = relscan_get(&rs, RES_CREDIT_COST, &row->has_cost);
 	row->has_cost = !row->has_cost;
 	row->credit_cost = row->has_cost ? DatumGetInt32(d) : 0;
-	row->program_access = DatumGetArrayTypePCopy(probe_col(&ps, RES_PROGRAM_ACCESS, &isnull));
-	probe_close(&ps);
+	row->program_access = DatumGetArrayTypePCopy(relscan_get(&rs, RES_PROGRAM_ACCESS, &isnull));
+	relscan_end(&rs);
 	return true;
 }
 
@@ -393,14 +243,14 @@ uuid_cmp_raw(const void *a, const void *b)
 static void
 admins_load(UserFacts *uf)
 {
-	ProbeScan	ps;
+	RelScan		rs;
 	Datum		role = CStringGetTextDatum("admin");
 	int			allocated = 8;
 
 	uf->admins = MemoryContextAlloc(uf->snap_mcxt, allocated * sizeof(pg_uuid_t));
 	uf->nadmins = 0;
-	probe_open(&ps, PR_ADMINS, 1, &role);
-	while (probe_next(&ps))
+	relscan_begin(&rs, &access_scans, SPEC_ADMINS, 1, &role, relscan_statement_snapshot());
+	while (relscan_next(&rs))
 	{
 		bool		isnull;
 
@@ -409,9 +259,9 @@ admins_load(UserFacts *uf)
 			allocated *= 2;
 			uf->admins = repalloc(uf->admins, allocated * sizeof(pg_uuid_t));
 		}
-		memcpy(&uf->admins[uf->nadmins++], DatumGetUUIDP(probe_col(&ps, 1, &isnull)), UUID_LEN);
+		memcpy(&uf->admins[uf->nadmins++], DatumGetUUIDP(relscan_get(&rs, ADM_USER_ID, &isnull)), UUID_LEN);
 	}
-	probe_close(&ps);
+	relscan_end(&rs);
 	qsort(uf->admins, uf->nadmins, sizeof(pg_uuid_t), uuid_cmp_raw);
 }
 
@@ -425,61 +275,27 @@ user_is_admin(UserFacts *uf)
 }
 
 /*
- * alumni_grace_days
- *	  system_settings.alumni_grace_days (a JSON number of days), 90 when the
- *	  setting is absent; a value that is not a whole number >= 0 is an error.
- */
-static int32
-alumni_grace_days(void)
-{
-	ProbeScan	ps;
-	Datum		key = CStringGetTextDatum("alumni_grace_days");
-	int32		days = DEFAULT_ALUMNI_GRACE_DAYS;
-
-	probe_open(&ps, PR_SETTING, 1, &key);
-	if (probe_next(&ps))
-	{
-		bool		isnull;
-		Jsonb	   *value = DatumGetJsonbP(probe_col(&ps, 1, &isnull));
-		JsonbValue	num;
-
-		if (!JsonbExtractScalar(&value->root, &num) || num.type != jbvNumeric)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("system setting \"alumni_grace_days\" is not a number"),
-					 errhint("Set it to a whole number of days, e.g. 90.")));
-		days = DatumGetInt32(DirectFunctionCall1(numeric_int4, NumericGetDatum(num.val.numeric)));
-		if (days < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("system setting \"alumni_grace_days\" is negative: %d", days)));
-	}
-	probe_close(&ps);
-	return days;
-}
-
-/*
  * enrollment_counts
  *	  Whether an enrollment still opens enrolled-only resources at time now:
  *	  active, or completed no longer ago than the alumni grace period
  *	  (*grace_days is read on first need; -1 = not read yet).
  */
 static bool
-enrollment_counts(ProbeScan *enr, TimestampTz now, int32 *grace_days)
+enrollment_counts(RelScan *enr, TimestampTz now, int64 *grace_days)
 {
 	bool		isnull;
-	char	   *status = TextDatumGetCString(probe_col(enr, ENR_STATUS, &isnull));
+	char	   *status = TextDatumGetCString(relscan_get(enr, ENR_STATUS, &isnull));
 	Datum		completed_at;
 
 	if (strcmp(status, "active") == 0)
 		return true;
 	if (strcmp(status, "completed") != 0)
 		return false;
-	completed_at = probe_col(enr, ENR_COMPLETED_AT, &isnull);
+	completed_at = relscan_get(enr, ENR_COMPLETED_AT, &isnull);
 	if (isnull)
 		return false;
 	if (*grace_days < 0)
-		*grace_days = alumni_grace_days();
+		*grace_days = setting_count(SETTING_ALUMNI_GRACE_DAYS);
 	return DatumGetTimestampTz(completed_at) + (TimestampTz) *grace_days * USECS_PER_DAY >= now;
 }
 
@@ -492,16 +308,16 @@ enrollment_counts(ProbeScan *enr, TimestampTz now, int32 *grace_days)
 static void
 user_tokens_load(UserFacts *uf)
 {
-	ProbeScan	enr;
+	RelScan		enr;
 	TimestampTz now = GetCurrentTransactionStartTimestamp();
-	int32		grace_days = -1;
+	int64		grace_days = -1;
 	int			allocated = 4;
 	Datum		user_id = UUIDPGetDatum(&uf->user_id);
 
 	uf->tokens = MemoryContextAlloc(uf->user_mcxt, allocated * sizeof(text *));
 	uf->ntokens = 0;
-	probe_open(&enr, PR_ENROLLMENTS, 1, &user_id);
-	while (probe_next(&enr))
+	relscan_begin(&enr, &access_scans, SPEC_ENROLLMENTS, 1, &user_id, relscan_statement_snapshot());
+	while (relscan_next(&enr))
 	{
 		bool		isnull;
 		char	   *program;
@@ -515,15 +331,15 @@ user_tokens_load(UserFacts *uf)
 			allocated *= 2;
 			uf->tokens = repalloc(uf->tokens, allocated * sizeof(text *));
 		}
-		program = DatumGetCString(DirectFunctionCall1(uuid_out, probe_col(&enr, ENR_PROGRAM, &isnull)));
-		tier = probe_col(&enr, ENR_TIER, &isnull);
+		program = DatumGetCString(DirectFunctionCall1(uuid_out, relscan_get(&enr, ENR_PROGRAM, &isnull)));
+		tier = relscan_get(&enr, ENR_TIER, &isnull);
 		old = MemoryContextSwitchTo(uf->user_mcxt);
 		uf->tokens[uf->ntokens++] = cstring_to_text(program);
 		if (!isnull)
 			uf->tokens[uf->ntokens++] = cstring_to_text(psprintf("%s:%s", program, TextDatumGetCString(tier)));
 		MemoryContextSwitchTo(old);
 	}
-	probe_close(&enr);
+	relscan_end(&enr);
 }
 
 /*
@@ -648,24 +464,30 @@ innotrue_can_access_resource_current(PG_FUNCTION_ARGS)
  * ------------------------------------------------------------------------
  */
 
-/*
- * spi_run
- *	  Runs one statement through SPI with typed arguments (no string-built
- *	  SQL); returns the first column of the first row, *isnull when none.
- */
-static Datum
-spi_run(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull)
-{
-	int			rc = SPI_execute_with_args(sql, nargs, types, values, NULL, false, 1);
-	Datum		result = (Datum) 0;
+/* The credits of the user's earlier unlock of a resource, its row locked. */
+static SpiStatement q_previous_unlock = SPI_STATEMENT(
+	"SELECT credits_charged FROM innotrue.resource_usage_tracking"
+	" WHERE user_id = $1 AND resource_id = $2 AND action = 'unlock' FOR UPDATE",
+	UUIDOID, UUIDOID);
 
-	if (rc < 0)
-		elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
-	*isnull = true;
-	if (SPI_processed > 0 && SPI_tuptable != NULL)
-		result = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
-	return result;
-}
+enum
+{
+	PREV_CREDITS_CHARGED = 1
+};
+
+/* The unlock's charge: $3 units of service $2, idempotent per user and resource. */
+static SpiStatement q_charge_unlock = SPI_STATEMENT(
+	"SELECT innotrue.deduct_credits($1, $2, $3,"
+	" 'resource_unlock:' || $1::text || ':' || $4::text,"
+	" jsonb_build_object('resource_id', $4))",
+	UUIDOID, TEXTOID, INT4OID, UUIDOID);
+
+/* The usage row of one call; the unique unlock index lets one unlock in. */
+static SpiStatement q_record_usage = SPI_STATEMENT(
+	"INSERT INTO innotrue.resource_usage_tracking (user_id, resource_id, action, credits_charged)"
+	" VALUES ($1, $2, $3, $4)"
+	" ON CONFLICT (user_id, resource_id) WHERE action = 'unlock' DO NOTHING",
+	UUIDOID, UUIDOID, TEXTOID, INT4OID);
 
 /*
  * previous_unlock_charge
@@ -676,13 +498,17 @@ spi_run(const char *sql, int nargs, Oid *types, Datum *values, bool *isnull)
 static int32
 previous_unlock_charge(Datum user_id, Datum resource_id)
 {
-	Oid			types[2] = {UUIDOID, UUIDOID};
-	Datum		values[2] = {user_id, resource_id};
+	SpiArgs		a;
 	bool		isnull;
-	Datum		charged = spi_run("SELECT credits_charged FROM innotrue.resource_usage_tracking "
-								  "WHERE user_id = $1 AND resource_id = $2 AND action = 'unlock' FOR UPDATE",
-								  2, types, values, &isnull);
+	Datum		charged;
 
+	spi_args_init(&a, &q_previous_unlock);
+	spi_arg(&a, 1, user_id);
+	spi_arg(&a, 2, resource_id);
+	spi_run(&q_previous_unlock, &a);
+	if (SPI_processed == 0)
+		return -1;
+	charged = spi_result(0, PREV_CREDITS_CHARGED, &isnull);
 	return isnull ? -1 : DatumGetInt32(charged);
 }
 
@@ -696,18 +522,14 @@ previous_unlock_charge(Datum user_id, Datum resource_id)
 static void
 charge_unlock(Datum user_id, Datum resource_id, int32 cost)
 {
-	Oid			types[4] = {UUIDOID, TEXTOID, INT4OID, UUIDOID};
-	Datum		values[4];
-	bool		isnull;
+	SpiArgs		a;
 
-	values[0] = user_id;
-	values[1] = CStringGetTextDatum(UNLOCK_SERVICE_KEY);
-	values[2] = Int32GetDatum(cost);
-	values[3] = resource_id;
-	spi_run("SELECT innotrue.deduct_credits($1, $2, $3, "
-			"'resource_unlock:' || $1::text || ':' || $4::text, "
-			"jsonb_build_object('resource_id', $4))",
-			4, types, values, &isnull);
+	spi_args_init(&a, &q_charge_unlock);
+	spi_arg(&a, 1, user_id);
+	spi_arg(&a, 2, CStringGetTextDatum(UNLOCK_SERVICE_KEY));
+	spi_arg(&a, 3, Int32GetDatum(cost));
+	spi_arg(&a, 4, resource_id);
+	spi_run(&q_charge_unlock, &a);
 }
 
 /*
@@ -719,51 +541,93 @@ charge_unlock(Datum user_id, Datum resource_id, int32 cost)
 static bool
 record_usage(Datum user_id, Datum resource_id, const char *action, int32 charged)
 {
-	Oid			types[4] = {UUIDOID, UUIDOID, TEXTOID, INT4OID};
-	Datum		values[4];
-	bool		isnull;
+	SpiArgs		a;
 
-	values[0] = user_id;
-	values[1] = resource_id;
-	values[2] = CStringGetTextDatum(action);
-	values[3] = Int32GetDatum(charged);
-	spi_run("INSERT INTO innotrue.resource_usage_tracking (user_id, resource_id, action, credits_charged) "
-			"VALUES ($1, $2, $3, $4) "
-			"ON CONFLICT (user_id, resource_id) WHERE action = 'unlock' DO NOTHING",
-			4, types, values, &isnull);
+	spi_args_init(&a, &q_record_usage);
+	spi_arg(&a, 1, user_id);
+	spi_arg(&a, 2, resource_id);
+	spi_arg(&a, 3, CStringGetTextDatum(action));
+	spi_arg(&a, 4, Int32GetDatum(charged));
+	spi_run(&q_record_usage, &a);
 	return SPI_processed > 0;
 }
 
+/* What one unlock_resource call did. */
+typedef struct UnlockOutcome
+{
+	bool		consumable;
+	bool		already;		/* unlocked before: nothing recorded or charged now */
+	bool		waived;
+	int32		charged;
+} UnlockOutcome;
+
 /*
  * unlock_result
- *	  The JSON answer of unlock_resource.
+ *	  The JSON answer of unlock_resource: resource_id, consumable,
+ *	  already_unlocked, waived, credits_charged.
  */
-static Datum
-unlock_result(Datum resource_id, bool consumable, bool already, bool waived, int32 charged)
+static Jsonb *
+unlock_result(Datum resource_id, const UnlockOutcome *out)
 {
-	Oid			types[5] = {UUIDOID, BOOLOID, BOOLOID, BOOLOID, INT4OID};
-	Datum		values[5];
-	bool		isnull;
-	Datum		result;
+	JsonbParseState *st = NULL;
 
-	values[0] = resource_id;
-	values[1] = BoolGetDatum(consumable);
-	values[2] = BoolGetDatum(already);
-	values[3] = BoolGetDatum(waived);
-	values[4] = Int32GetDatum(charged);
-	result = spi_run("SELECT jsonb_build_object('resource_id', $1, 'consumable', $2, "
-					 "'already_unlocked', $3, 'waived', $4, 'credits_charged', $5)",
-					 5, types, values, &isnull);
-	return SPI_datumTransfer(result, false, -1);
+	pushJsonbValue(&st, WJB_BEGIN_OBJECT, NULL);
+	jsonb_push_key(&st, "resource_id");
+	jsonb_push_string(&st, DatumGetCString(DirectFunctionCall1(uuid_out, resource_id)));
+	jsonb_push_key(&st, "consumable");
+	jsonb_push_bool(&st, out->consumable);
+	jsonb_push_key(&st, "already_unlocked");
+	jsonb_push_bool(&st, out->already);
+	jsonb_push_key(&st, "waived");
+	jsonb_push_bool(&st, out->waived);
+	jsonb_push_key(&st, "credits_charged");
+	jsonb_push_int(&st, out->charged);
+	return JsonbValueToJsonb(pushJsonbValue(&st, WJB_END_OBJECT, NULL));
+}
+
+/*
+ * unlock
+ *	  The writes of an allowed unlock (the caller is connected to SPI): a
+ *	  free resource is recorded as a 'view'; a consumable one already
+ *	  unlocked returns its first charge; otherwise it is charged (waived for
+ *	  linked enrollees) and recorded as 'unlock'.
+ */
+static UnlockOutcome
+unlock(UserFacts *facts, Datum user_id, Datum resource_id, const ResourceRow *row)
+{
+	UnlockOutcome out = {0};
+
+	out.consumable = row->has_cost;
+	if (!row->has_cost)
+	{
+		record_usage(user_id, resource_id, "view", 0);
+		return out;
+	}
+	if ((out.charged = previous_unlock_charge(user_id, resource_id)) >= 0)
+	{
+		out.already = true;
+		out.waived = out.charged == 0;
+		return out;
+	}
+	out.waived = linked_enrollee(facts, row);
+	out.charged = out.waived ? 0 : row->credit_cost;
+	if (!out.waived)
+		charge_unlock(user_id, resource_id, out.charged);
+	if (!record_usage(user_id, resource_id, "unlock", out.charged))
+	{
+		/* A concurrent unlock won; the idempotent deduction charged nothing more. */
+		out.already = true;
+		out.charged = previous_unlock_charge(user_id, resource_id);
+		out.waived = out.charged == 0;
+	}
+	return out;
 }
 
 /*
  * innotrue_unlock_resource
  *	  unlock_resource(user_id, resource_id) -> jsonb.  Refuses (changing
  *	  nothing) an unknown resource (42704) or one the user cannot access
- *	  (42501).  A consumable resource is charged once (waived for linked
- *	  enrollees) and recorded as 'unlock'; a repeat returns the first charge
- *	  and records nothing; a free resource is recorded as a 'view'.
+ *	  (42501); the rest is unlock().
  */
 Datum
 innotrue_unlock_resource(PG_FUNCTION_ARGS)
@@ -772,9 +636,7 @@ innotrue_unlock_resource(PG_FUNCTION_ARGS)
 	Datum		resource_id = PG_GETARG_DATUM(1);
 	ResourceRow row;
 	UserFacts  *facts;
-	int32		charged;
-	bool		waived = false;
-	Datum		result;
+	UnlockOutcome out;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -795,28 +657,7 @@ innotrue_unlock_resource(PG_FUNCTION_ARGS)
 				 errhint("See innotrue.can_access_resource: visibility, linked programs and tiers, feature and plan tier.")));
 
 	SPI_connect();
-	if (!row.has_cost)
-	{
-		record_usage(user_id, resource_id, "view", 0);
-		result = unlock_result(resource_id, false, false, false, 0);
-	}
-	else if ((charged = previous_unlock_charge(user_id, resource_id)) >= 0)
-		result = unlock_result(resource_id, true, true, charged == 0, charged);
-	else
-	{
-		waived = linked_enrollee(facts, &row);
-		charged = waived ? 0 : row.credit_cost;
-		if (!waived)
-			charge_unlock(user_id, resource_id, charged);
-		if (record_usage(user_id, resource_id, "unlock", charged))
-			result = unlock_result(resource_id, true, false, waived, charged);
-		else
-		{
-			/* A concurrent unlock won; the idempotent deduction charged nothing more. */
-			charged = previous_unlock_charge(user_id, resource_id);
-			result = unlock_result(resource_id, true, true, charged == 0, charged);
-		}
-	}
+	out = unlock(facts, user_id, resource_id, &row);
 	SPI_finish();
-	PG_RETURN_DATUM(result);
+	PG_RETURN_JSONB_P(unlock_result(resource_id, &out));
 }

@@ -57,6 +57,7 @@
 
 #include "ddl_guard.h"
 #include "innotrue.h"
+#include "spi_stmt.h"
 
 PG_FUNCTION_INFO_V1(innotrue_ddl_guard);
 PG_FUNCTION_INFO_V1(innotrue_restore_guard);
@@ -476,6 +477,10 @@ guarded_table(Form_pg_class form)
 		strcmp(NameStr(form->relname), "seed_rows") != 0;
 }
 
+/* Whether enable_row_level_security has recorded policies (any row at all). */
+static SpiStatement q_policies_recorded = SPI_STATEMENT(
+	"SELECT 1 FROM innotrue.rls_app_roles LIMIT 1");
+
 /*
  * undo_restored_grants
  *	  ddl_command_end of a GRANT in a superuser's restore session while no
@@ -497,7 +502,7 @@ undo_restored_grants(GrantStmt *stmt, Oid nsp)
 		return;
 	SPI_connect();
 	/* Policies recorded: enable_row_level_security is (re)applying them and grants before it enables. */
-	if (SPI_execute("SELECT 1 FROM innotrue.rls_app_roles LIMIT 1", true, 0) != SPI_OK_SELECT)
+	if (spi_run(&q_policies_recorded, NULL) != SPI_OK_SELECT)
 		elog(ERROR, "could not read innotrue.rls_app_roles");
 	if (SPI_processed > 0)
 	{
@@ -609,6 +614,28 @@ check_granted_tables(void)
 }
 
 /*
+ * The query that finds the dumped tables holding rows a DROP EXTENSION
+ * would delete: one "SELECT '<table>' WHERE EXISTS (...)" branch per
+ * table, joined by UNION ALL (NULL when there is no such table).
+ */
+static SpiStatement q_tables_with_data_query = SPI_STATEMENT(
+	"SELECT pg_catalog.string_agg(pg_catalog.format("
+	"'SELECT %L WHERE EXISTS (SELECT 1 FROM innotrue.%I t WHERE %s)', table_name, table_name,"
+	" CASE WHEN kind = 'configuration' THEN pg_catalog.format("
+	"'NOT EXISTS (SELECT 1 FROM innotrue.seed_rows s WHERE s.table_name = %L AND s.row_id = t.id)',"
+	" table_name) ELSE 'true' END), ' UNION ALL ' ORDER BY table_name)"
+	" FROM innotrue.schema_tables WHERE kind <> 'extension'");
+
+enum
+{
+	DATA_QUERY_TEXT = 1			/* of q_tables_with_data_query */
+};
+enum
+{
+	DATA_TABLE_NAME = 1			/* of the query it builds */
+};
+
+/*
  * tables_with_data
  *	  The dumped tables that hold rows a DROP EXTENSION would delete: any row
  *	  of a user, organization or internal table, and rows admins added to a
@@ -623,18 +650,13 @@ tables_with_data(int *count)
 
 	*count = 0;
 	SPI_connect();
-	if (SPI_execute("SELECT pg_catalog.string_agg(pg_catalog.format("
-					"'SELECT %L WHERE EXISTS (SELECT 1 FROM innotrue.%I t WHERE %s)', table_name, table_name,"
-					" CASE WHEN kind = 'configuration' THEN pg_catalog.format("
-					"'NOT EXISTS (SELECT 1 FROM innotrue.seed_rows s WHERE s.table_name = %L AND s.row_id = t.id)',"
-					" table_name) ELSE 'true' END), ' UNION ALL ' ORDER BY table_name)"
-					" FROM innotrue.schema_tables WHERE kind <> 'extension'", true, 1) != SPI_OK_SELECT)
+	if (spi_run(&q_tables_with_data_query, NULL) != SPI_OK_SELECT)
 		elog(ERROR, "could not list the innotrue tables");
 	initStringInfo(&query);
 	if (SPI_processed == 1)
 	{
 		bool		isnull;
-		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+		Datum		d = spi_result(0, DATA_QUERY_TEXT, &isnull);
 
 		if (!isnull)
 			appendStringInfoString(&query, TextDatumGetCString(d));
@@ -650,7 +672,7 @@ tables_with_data(int *count)
 		{
 			if (i < 5)
 				appendStringInfo(&names, "%s%s", i > 0 ? ", " : "",
-								 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1));
+								 SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, DATA_TABLE_NAME));
 		}
 		if (SPI_processed > 5)
 			appendStringInfo(&names, " and %d more", (int) SPI_processed - 5);

@@ -17,19 +17,15 @@
  * innotrue_enforce_status_flow reads innotrue.status_transitions and refuses
  * an update of a status column to a state not reachable from the old one.
  *
- * Rules and transitions are read through index scans on the extension's
- * own indexes; their OIDs are cached per backend and forgotten on any
- * relcache invalidation of the cached relations (DROP EXTENSION included).
- * Check queries run through SPI with typed arguments.
+ * Rules, watches and transitions are read through relscan.h (columns by
+ * name, each spec's positions in an enum next to it).  Parent and check
+ * queries are data, not statements kept here, so they run through
+ * SPI_execute_with_args with typed arguments at named positions.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "access/genam.h"
-#include "access/htup_details.h"
-#include "access/table.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -37,44 +33,82 @@
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
-#include "utils/fmgroids.h"
 #include "utils/fmgrprotos.h"
-#include "utils/inval.h"
-#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/uuid.h"
 
 #include "innotrue.h"
+#include "relscan.h"
 
 PG_FUNCTION_INFO_V1(innotrue_enforce_layer_rules);
 PG_FUNCTION_INFO_V1(innotrue_enforce_status_flow);
 
-/* Column numbers of innotrue.layer_rules (68_layers.sql keeps this order). */
-#define Anum_layer_rules_id				1
-#define Anum_layer_rules_key			2
-#define Anum_layer_rules_check_sql		7
-#define Anum_layer_rules_subject		9
-#define Anum_layer_rules_message		10
-#define Anum_layer_rules_detail_label	11
-#define Anum_layer_rules_hint			12
-#define Anum_layer_rules_sqlstate		13
+/* What the triggers read (relscan.h). */
+enum
+{
+	SPEC_RULES,					/* layer_rules by id */
+	SPEC_WATCHES,				/* layer_rule_watches by (table_name, is_deferred) */
+	SPEC_TRANSITIONS			/* status_transitions by its flow key */
+};
 
-/* Column numbers of innotrue.layer_rule_watches. */
-#define Anum_watches_rule_id			2
-#define Anum_watches_table_name			3
-#define Anum_watches_on_insert			4
-#define Anum_watches_on_update			5
-#define Anum_watches_on_delete			6
-#define Anum_watches_key_column			7
-#define Anum_watches_parent_sql			8
-#define Anum_watches_row_image			9
-#define Anum_watches_is_deferred		10
+static const RelScanSpec layer_specs[] = {
+	[SPEC_RULES] = {"layer_rules", "layer_rules_pkey", 1,
+	{"id", "key", "check_sql", "subject", "message", "detail_label", "hint", "sqlstate"}},
+	[SPEC_WATCHES] = {"layer_rule_watches", "layer_rule_watches_table_name_idx", 2,
+	{"table_name", "is_deferred", "rule_id", "on_insert", "on_update", "on_delete", "key_column",
+	"parent_sql", "row_image"}},
+	[SPEC_TRANSITIONS] = {"status_transitions", "status_transitions_flow_key", 4,
+	{"table_name", "column_name", "from_status", "to_status"}},
+};
+static RelScanResolved layer_resolved[lengthof(layer_specs)];
+static RelScanSet layer_scans = RELSCAN_SET(layer_specs, layer_resolved);
 
-/* Column numbers of innotrue.status_transitions. */
-#define Anum_transitions_table_name	2
-#define Anum_transitions_column_name	3
-#define Anum_transitions_from_status	4
-#define Anum_transitions_to_status		5
+/* Column positions of each spec's columns. */
+enum
+{
+	RULE_ID, RULE_KEY, RULE_CHECK_SQL, RULE_SUBJECT, RULE_MESSAGE, RULE_DETAIL_LABEL, RULE_HINT,
+	RULE_SQLSTATE
+};
+enum
+{
+	WATCH_TABLE_NAME, WATCH_IS_DEFERRED, WATCH_RULE_ID, WATCH_ON_INSERT, WATCH_ON_UPDATE,
+	WATCH_ON_DELETE, WATCH_KEY_COLUMN, WATCH_PARENT_SQL, WATCH_ROW_IMAGE
+};
+enum
+{
+	TRANS_TABLE_NAME, TRANS_COLUMN_NAME, TRANS_FROM_STATUS, TRANS_TO_STATUS
+};
+
+/*
+ * Rules, watches and transitions are configuration read as catalogs are:
+ * under the latest catalog snapshot (relscan passes NULL on to
+ * systable_beginscan_ordered), so a change committed by another session
+ * counts from the next row checked, at any isolation level.
+ */
+#define LAYER_SNAPSHOT NULL
+
+/*
+ * The data-driven statements: a watch's parent query takes $1 = the key
+ * column's value and returns object ids; a rule's check query takes $1 =
+ * the object id and $2 = the changed row as json and returns
+ * (object_key, offender) rows.  Argument and result positions:
+ */
+enum
+{
+	PARENT_ARG_KEY, PARENT_NARGS
+};
+enum
+{
+	PARENT_RESULT_ID = 1
+};
+enum
+{
+	CHECK_ARG_OBJECT_ID, CHECK_ARG_ROW, CHECK_NARGS
+};
+enum
+{
+	CHECK_RESULT_OBJECT_KEY = 1, CHECK_RESULT_OFFENDER
+};
 
 /* At most this many offenders are listed in an error's detail. */
 #define MAX_LISTED_OFFENDERS 10
@@ -94,85 +128,27 @@ typedef struct LayerRule
 	char	   *sqlstate;
 } LayerRule;
 
-/* Per-backend cache of the OIDs of the extension's rule relations. */
-typedef struct LayerOids
-{
-	uint64		stamp;			/* catalog generation filled under; 0 = never */
-	Oid			rules;
-	Oid			rules_pkey;
-	Oid			watches;
-	Oid			watches_idx;
-	Oid			transitions;
-	Oid			transitions_idx;
-} LayerOids;
-
-static LayerOids layer_oids;
-
-/*
- * layer_oids_get
- *	  Returns the cached OIDs of the rule relations, resolving them by name
- *	  on first use or after an invalidation.
- */
-static const LayerOids *
-layer_oids_get(void)
-{
-	uint64		current;
-
-	while ((current = innotrue_catalog_generation()) != layer_oids.stamp)
-	{
-		layer_oids.rules = innotrue_relation_oid("layer_rules");
-		layer_oids.rules_pkey = innotrue_relation_oid("layer_rules_pkey");
-		layer_oids.watches = innotrue_relation_oid("layer_rule_watches");
-		layer_oids.watches_idx = innotrue_relation_oid("layer_rule_watches_table_name_idx");
-		layer_oids.transitions = innotrue_relation_oid("status_transitions");
-		layer_oids.transitions_idx = innotrue_relation_oid("status_transitions_flow_key");
-		layer_oids.stamp = current;
-	}
-	return &layer_oids;
-}
-
-/*
- * text_attr
- *	  A text column of a catalog-style tuple as a palloc'd C string, or
- *	  NULL when the column is NULL.
- */
-static char *
-text_attr(HeapTuple tup, int attnum, TupleDesc desc)
-{
-	bool		isnull;
-	Datum		d = heap_getattr(tup, attnum, desc, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(d);
-}
-
 /*
  * rule_fill
  *	  Completes a LayerRule from its innotrue.layer_rules row, found by id
  *	  through the primary key index.
  */
 static void
-rule_fill(const LayerOids *oids, Datum rule_id, LayerRule *rule)
+rule_fill(Datum rule_id, LayerRule *rule)
 {
-	Relation	rel = table_open(oids->rules, AccessShareLock);
-	ScanKeyData key;
-	SysScanDesc scan;
-	HeapTuple	tup;
-	TupleDesc	desc = RelationGetDescr(rel);
+	RelScan		rs;
 
-	ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ, rule_id);
-	scan = systable_beginscan(rel, oids->rules_pkey, true, NULL, 1, &key);
-	tup = systable_getnext(scan);
-	if (!HeapTupleIsValid(tup))
+	relscan_begin(&rs, &layer_scans, SPEC_RULES, 1, &rule_id, LAYER_SNAPSHOT);
+	if (!relscan_next(&rs))
 		elog(ERROR, "layer rule watch points to a missing rule");
-	rule->rule_key = text_attr(tup, Anum_layer_rules_key, desc);
-	rule->check_sql = text_attr(tup, Anum_layer_rules_check_sql, desc);
-	rule->subject = text_attr(tup, Anum_layer_rules_subject, desc);
-	rule->message = text_attr(tup, Anum_layer_rules_message, desc);
-	rule->detail_label = text_attr(tup, Anum_layer_rules_detail_label, desc);
-	rule->hint = text_attr(tup, Anum_layer_rules_hint, desc);
-	rule->sqlstate = text_attr(tup, Anum_layer_rules_sqlstate, desc);
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
+	rule->rule_key = relscan_get_text(&rs, RULE_KEY);
+	rule->check_sql = relscan_get_text(&rs, RULE_CHECK_SQL);
+	rule->subject = relscan_get_text(&rs, RULE_SUBJECT);
+	rule->message = relscan_get_text(&rs, RULE_MESSAGE);
+	rule->detail_label = relscan_get_text(&rs, RULE_DETAIL_LABEL);
+	rule->hint = relscan_get_text(&rs, RULE_HINT);
+	rule->sqlstate = relscan_get_text(&rs, RULE_SQLSTATE);
+	relscan_end(&rs);
 
 	if (rule->subject == NULL || rule->message == NULL ||
 		rule->detail_label == NULL || rule->sqlstate == NULL ||
@@ -188,54 +164,45 @@ rule_fill(const LayerOids *oids, Datum rule_id, LayerRule *rule)
 static List *
 rules_for_event(const char *table_name, bool deferred, TriggerEvent event)
 {
-	const LayerOids *oids = layer_oids_get();
-	Relation	rel = table_open(oids->watches, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-	ScanKeyData keys[2];
-	SysScanDesc scan;
-	HeapTuple	tup;
+	RelScan		rs;
+	Datum		keys[2];
 	List	   *found = NIL;
 	List	   *rule_ids = NIL;
 	ListCell   *lc;
 	ListCell   *lc_id;
-	int			event_attnum;
+	int			event_col;
 
 	if (TRIGGER_FIRED_BY_INSERT(event))
-		event_attnum = Anum_watches_on_insert;
+		event_col = WATCH_ON_INSERT;
 	else if (TRIGGER_FIRED_BY_UPDATE(event))
-		event_attnum = Anum_watches_on_update;
+		event_col = WATCH_ON_UPDATE;
 	else
-		event_attnum = Anum_watches_on_delete;
+		event_col = WATCH_ON_DELETE;
 
-	/* systable_beginscan takes heap attribute numbers */
-	ScanKeyInit(&keys[0], Anum_watches_table_name, BTEqualStrategyNumber, F_TEXTEQ,
-				CStringGetTextDatum(table_name));
-	ScanKeyInit(&keys[1], Anum_watches_is_deferred, BTEqualStrategyNumber, F_BOOLEQ,
-				BoolGetDatum(deferred));
-	scan = systable_beginscan(rel, oids->watches_idx, true, NULL, 2, keys);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	keys[WATCH_TABLE_NAME] = CStringGetTextDatum(table_name);
+	keys[WATCH_IS_DEFERRED] = BoolGetDatum(deferred);
+	relscan_begin(&rs, &layer_scans, SPEC_WATCHES, 2, keys, LAYER_SNAPSHOT);
+	while (relscan_next(&rs))
 	{
-		bool		isnull;
 		LayerRule  *rule;
 		char	   *image;
 
-		if (!DatumGetBool(heap_getattr(tup, event_attnum, desc, &isnull)))
+		if (!relscan_get_bool(&rs, event_col))
 			continue;
 		rule = palloc0(sizeof(LayerRule));
-		rule->key_column = text_attr(tup, Anum_watches_key_column, desc);
-		rule->parent_sql = text_attr(tup, Anum_watches_parent_sql, desc);
-		image = text_attr(tup, Anum_watches_row_image, desc);
+		rule->key_column = relscan_get_text(&rs, WATCH_KEY_COLUMN);
+		rule->parent_sql = relscan_get_text(&rs, WATCH_PARENT_SQL);
+		image = relscan_get_text(&rs, WATCH_ROW_IMAGE);
 		rule->row_image = image[0];
 		found = lappend(found, rule);
 		rule_ids = lappend(rule_ids,
-						   DatumGetPointer(datumCopy(heap_getattr(tup, Anum_watches_rule_id, desc, &isnull),
+						   DatumGetPointer(datumCopy(relscan_get_notnull(&rs, WATCH_RULE_ID),
 													 false, UUID_LEN)));
 	}
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
+	relscan_end(&rs);
 
 	forboth(lc, found, lc_id, rule_ids)
-		rule_fill(oids, PointerGetDatum(lfirst(lc_id)), (LayerRule *) lfirst(lc));
+		rule_fill(PointerGetDatum(lfirst(lc_id)), (LayerRule *) lfirst(lc));
 	return found;
 }
 
@@ -251,7 +218,8 @@ object_ids_for_row(LayerRule *rule, HeapTuple row, TupleDesc desc)
 	int			attnum = SPI_fnumber(desc, rule->key_column);
 	bool		isnull;
 	Datum		key;
-	Oid			argtypes[1] = {UUIDOID};
+	Oid			argtypes[PARENT_NARGS] = {[PARENT_ARG_KEY] = UUIDOID};
+	Datum		values[PARENT_NARGS];
 	List	   *ids = NIL;
 
 	if (attnum <= 0 || SPI_gettypeid(desc, attnum) != UUIDOID)
@@ -263,11 +231,12 @@ object_ids_for_row(LayerRule *rule, HeapTuple row, TupleDesc desc)
 	if (rule->parent_sql == NULL)
 		return list_make1(DatumGetPointer(datumCopy(key, false, UUID_LEN)));
 
-	if (SPI_execute_with_args(rule->parent_sql, 1, argtypes, &key, NULL, false, 0) != SPI_OK_SELECT)
+	values[PARENT_ARG_KEY] = key;
+	if (SPI_execute_with_args(rule->parent_sql, PARENT_NARGS, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
 		elog(ERROR, "parent query of layer rule \"%s\" failed", rule->rule_key);
 	for (uint64 i = 0; i < SPI_processed; i++)
 	{
-		Datum		id = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+		Datum		id = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, PARENT_RESULT_ID, &isnull);
 
 		if (!isnull)
 			ids = lappend(ids, DatumGetPointer(datumCopy(id, false, UUID_LEN)));
@@ -284,13 +253,15 @@ static void
 raise_offence(LayerRule *rule)
 {
 	StringInfoData list;
-	char	   *object_key = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	char	   *object_key = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+										 CHECK_RESULT_OBJECT_KEY);
 	const char *s = rule->sqlstate;
 
 	initStringInfo(&list);
 	for (uint64 i = 0; i < SPI_processed && i < MAX_LISTED_OFFENDERS; i++)
 	{
-		char	   *offender = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+		char	   *offender = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc,
+											  CHECK_RESULT_OFFENDER);
 
 		appendStringInfo(&list, "%s%s", i > 0 ? ", " : "", offender ? offender : "?");
 	}
@@ -315,17 +286,17 @@ static void
 check_rule_for_row(LayerRule *rule, HeapTuple row, TupleDesc desc)
 {
 	List	   *ids = object_ids_for_row(rule, row, desc);
-	Oid			argtypes[2] = {UUIDOID, JSONOID};
-	Datum		values[2];
+	Oid			argtypes[CHECK_NARGS] = {[CHECK_ARG_OBJECT_ID] = UUIDOID, [CHECK_ARG_ROW] = JSONOID};
+	Datum		values[CHECK_NARGS];
 	ListCell   *lc;
 
 	if (ids == NIL)
 		return;
-	values[1] = DirectFunctionCall1(row_to_json, heap_copy_tuple_as_datum(row, desc));
+	values[CHECK_ARG_ROW] = DirectFunctionCall1(row_to_json, heap_copy_tuple_as_datum(row, desc));
 	foreach(lc, ids)
 	{
-		values[0] = PointerGetDatum(lfirst(lc));
-		if (SPI_execute_with_args(rule->check_sql, 2, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
+		values[CHECK_ARG_OBJECT_ID] = PointerGetDatum(lfirst(lc));
+		if (SPI_execute_with_args(rule->check_sql, CHECK_NARGS, argtypes, values, NULL, false, 0) != SPI_OK_SELECT)
 			elog(ERROR, "check query of layer rule \"%s\" failed", rule->rule_key);
 		if (SPI_processed > 0)
 			raise_offence(rule);
@@ -382,29 +353,6 @@ innotrue_enforce_layer_rules(PG_FUNCTION_ARGS)
 }
 
 /*
- * transition_keys
- *	  Fills scan keys on (table_name, column_name, from_status[, to_status])
- *	  of innotrue.status_transitions.  systable_beginscan rewrites the keys'
- *	  attribute numbers, so every scan gets freshly initialised keys.
- */
-static int
-transition_keys(ScanKey keys, const char *table_name, const char *column,
-				const char *from_state, const char *to_state)
-{
-	ScanKeyInit(&keys[0], Anum_transitions_table_name, BTEqualStrategyNumber, F_TEXTEQ,
-				CStringGetTextDatum(table_name));
-	ScanKeyInit(&keys[1], Anum_transitions_column_name, BTEqualStrategyNumber, F_TEXTEQ,
-				CStringGetTextDatum(column));
-	ScanKeyInit(&keys[2], Anum_transitions_from_status, BTEqualStrategyNumber, F_TEXTEQ,
-				CStringGetTextDatum(from_state));
-	if (to_state == NULL)
-		return 3;
-	ScanKeyInit(&keys[3], Anum_transitions_to_status, BTEqualStrategyNumber, F_TEXTEQ,
-				CStringGetTextDatum(to_state));
-	return 4;
-}
-
-/*
  * scan_transitions
  *	  Scans innotrue.status_transitions through its unique index for the
  *	  moves out of from_state (to_state NULL) or for one move.  Returns
@@ -415,21 +363,21 @@ static bool
 scan_transitions(const char *table_name, const char *column, const char *from_state,
 				 const char *to_state, char **list)
 {
-	const LayerOids *oids = layer_oids_get();
-	Relation	rel = table_open(oids->transitions, AccessShareLock);
-	TupleDesc	desc = RelationGetDescr(rel);
-	ScanKeyData keys[4];
-	int			nkeys = transition_keys(keys, table_name, column, from_state, to_state);
-	SysScanDesc scan = systable_beginscan(rel, oids->transitions_idx, true, NULL, nkeys, keys);
-	HeapTuple	tup;
+	RelScan		rs;
+	Datum		keys[4];
 	StringInfoData found;
 
+	keys[TRANS_TABLE_NAME] = CStringGetTextDatum(table_name);
+	keys[TRANS_COLUMN_NAME] = CStringGetTextDatum(column);
+	keys[TRANS_FROM_STATUS] = CStringGetTextDatum(from_state);
+	if (to_state != NULL)
+		keys[TRANS_TO_STATUS] = CStringGetTextDatum(to_state);
 	initStringInfo(&found);
-	while (HeapTupleIsValid(tup = systable_getnext(scan)))
+	relscan_begin(&rs, &layer_scans, SPEC_TRANSITIONS, to_state != NULL ? 4 : 3, keys, LAYER_SNAPSHOT);
+	while (relscan_next(&rs))
 		appendStringInfo(&found, "%s%s", found.len > 0 ? ", " : "",
-						 text_attr(tup, Anum_transitions_to_status, desc));
-	systable_endscan(scan);
-	table_close(rel, AccessShareLock);
+						 relscan_get_text(&rs, TRANS_TO_STATUS));
+	relscan_end(&rs);
 	if (list != NULL)
 		*list = found.len > 0 ? found.data : NULL;
 	return found.len > 0;

@@ -15,8 +15,10 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
 #include "access/htup_details.h"
 #include "access/relation.h"
+#include "access/relscan.h"
 #include "access/stratnum.h"
 #include "catalog/pg_am.h"
 #include "catalog/pg_class.h"
@@ -193,6 +195,27 @@ relscan_next(RelScan *rs)
 {
 	rs->tuple = systable_getnext_ordered(rs->scan, ForwardScanDirection);
 	return HeapTupleIsValid(rs->tuple);
+}
+
+/*
+ * relscan_rescan
+ *	  Restarts an open scan for rows whose first nkeys key columns (as many
+ *	  as relscan_begin was given) equal keys[], under the same snapshot and
+ *	  without reopening the relations: for a loop of lookups on one index.
+ */
+void
+relscan_rescan(RelScan *rs, int nkeys, const Datum *keys)
+{
+	ScanKeyData skeys[RELSCAN_MAX_COLS];
+	int			i;
+
+	Assert(nkeys >= 1 && nkeys <= rs->spec->nkeys);
+	/* an index scan's keys name index columns; key i is index column i + 1 */
+	for (i = 0; i < nkeys; i++)
+		ScanKeyEntryInitialize(&skeys[i], 0, i + 1, BTEqualStrategyNumber, InvalidOid,
+							   rs->res->collations[i], rs->res->eqprocs[i], keys[i]);
+	index_rescan(rs->scan->iscan, skeys, nkeys, NULL, 0);
+	rs->tuple = NULL;
 }
 
 /* relscan_end: ends the scan; the locks stay until the end of the transaction. */

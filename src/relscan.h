@@ -26,7 +26,7 @@
 #include "utils/snapmgr.h"
 #include "utils/snapshot.h"
 
-#define RELSCAN_MAX_COLS 8
+#define RELSCAN_MAX_COLS 10
 
 /*
  * One (table, index) pair and the columns a capability reads from it.
@@ -94,6 +94,7 @@ extern const RelScanResolved *relscan_lock(RelScanSet *set, int which);
 extern void relscan_begin(RelScan *rs, RelScanSet *set, int which, int nkeys,
 						  const Datum *keys, Snapshot snapshot);
 extern bool relscan_next(RelScan *rs);
+extern void relscan_rescan(RelScan *rs, int nkeys, const Datum *keys);
 extern void relscan_end(RelScan *rs);
 
 /* Columns of the current row (col: position in the spec's columns). */

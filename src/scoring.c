@@ -10,587 +10,43 @@
  * (assessment_option_scores) per dimension, evaluates the interpretation
  * conditions against those sums and, when asked to, stores the response.
  *
- * Reads go through index scans on the extension's own indexes; the relation,
- * index and column numbers are looked up by name once per backend and
- * forgotten whenever a relcache invalidation touches one of them (e.g. the
- * extension was dropped and created again).  The one write goes through a
- * prepared SPI plan with typed arguments.
+ * This file holds the rules: what an answer may be, how totals and
+ * interpretation conditions work, when an e-mail is required, and the one
+ * write (the response row, a kept SPI statement of spi_stmt.h).  The
+ * definition, its matrix and its interpretations are read by
+ * scoring_definition.c through scoring.h.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
-#include "access/genam.h"
-#include "access/relscan.h"
-#include "access/tableam.h"
-#include "access/htup_details.h"
-#include "access/stratnum.h"
-#include "access/table.h"
-#include "catalog/namespace.h"
 #include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
-#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
-#include "nodes/pg_list.h"
-#include "nodes/value.h"
-#include "parser/parse_func.h"
 #include "utils/builtins.h"
-#include "utils/fmgroids.h"
-#include "utils/inval.h"
 #include "utils/jsonb.h"
-#include "utils/lsyscache.h"
 #include "utils/numeric.h"
-#include "utils/rel.h"
-#include "utils/snapmgr.h"
 #include "utils/uuid.h"
 
-#include "compat.h"
 #include "innotrue.h"
+#include "scoring.h"
+#include "spi_stmt.h"
 
 PG_FUNCTION_INFO_V1(innotrue_compute_assessment_scores);
 
-/* ---------- catalog lookups cached per backend ---------- */
-
-#define SCORING_MAX_COLS 8
-
-/* One relation read through one of its indexes, with the columns we use. */
-typedef struct ScoringSource
-{
-	const char *relname;
-	const char *indexname;
-	const char *colnames[SCORING_MAX_COLS];
-	Oid			relid;
-	Oid			indexid;
-	AttrNumber	attnums[SCORING_MAX_COLS];
-} ScoringSource;
-
-/* Column positions inside ScoringSource.colnames, per source. */
-enum
-{
-	DEF_ID, DEF_SLUG, DEF_ACTIVE, DEF_REQUIRES_EMAIL
-};
-enum
-{
-	Q_DEFINITION, Q_ID, Q_KEY, Q_REQUIRED, Q_MULTIPLE, Q_ORDER
-};
-enum
-{
-	O_DEFINITION, O_ID, O_QUESTION, O_KEY
-};
-enum
-{
-	D_DEFINITION, D_ID, D_KEY, D_ORDER
-};
-enum
-{
-	S_OPTION, S_DIMENSION, S_SCORE
-};
-enum
-{
-	I_DEFINITION, I_KEY, I_TITLE, I_BODY, I_CONDITIONS, I_PRIORITY
-};
+/* The one write: the response row, its id returned. */
+static SpiStatement q_insert_response = SPI_STATEMENT(
+	"INSERT INTO innotrue.assessment_responses"
+	" (definition_id, user_id, respondent_email, answers, dimension_scores, interpretations)"
+	" VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+	UUIDOID, UUIDOID, TEXTOID, JSONBOID, JSONBOID, JSONBOID);
 
 enum
 {
-	SRC_DEF_BY_ID, SRC_DEF_BY_SLUG, SRC_QUESTIONS, SRC_OPTIONS,
-	SRC_DIMENSIONS, SRC_SCORES, SRC_INTERPRETATIONS, SRC_COUNT
+	INSERTED_ID = 1
 };
-
-static ScoringSource sources[SRC_COUNT] = {
-	{"assessment_definitions", "assessment_definitions_pkey",
-	{"id", "slug", "is_active", "requires_email"}},
-	{"assessment_definitions", "assessment_definitions_slug_key",
-	{"slug", "id", "is_active", "requires_email"}},
-	{"assessment_questions", "assessment_questions_definition_key_key",
-	{"definition_id", "id", "key", "is_required", "allows_multiple", "order_index"}},
-	{"assessment_question_options", "assessment_question_options_definition_id_idx",
-	{"definition_id", "id", "question_id", "key"}},
-	{"assessment_dimensions", "assessment_dimensions_definition_key_key",
-	{"definition_id", "id", "key", "order_index"}},
-	{"assessment_option_scores", "assessment_option_scores_option_dimension_key",
-	{"option_id", "dimension_id", "score"}},
-	{"assessment_interpretations", "assessment_interpretations_definition_key_key",
-	{"definition_id", "key", "title", "body_text", "conditions", "priority"}},
-};
-
-/* Catalog generation (catalog.c) the sources were resolved under; 0 = never. */
-static uint64 sources_stamp = 0;
-static SPIPlanPtr insert_plan = NULL;
-
-/* ---------- in-memory copy of one definition ---------- */
-
-typedef struct ScoringOption
-{
-	pg_uuid_t	id;
-	const char *key;
-	int			keylen;
-	int			question;		/* index into ScoringDefinition.questions */
-	bool		chosen;
-} ScoringOption;
-
-typedef struct ScoringQuestion
-{
-	pg_uuid_t	id;
-	const char *key;
-	int			keylen;
-	bool		required;
-	bool		multiple;
-	int			order_index;
-	bool		answered;
-	int			noptions;
-	int		   *options;		/* indexes into ScoringDefinition.options */
-} ScoringQuestion;
-
-typedef struct ScoringDimension
-{
-	pg_uuid_t	id;
-	const char *key;
-	int			order_index;
-	int64		total;
-} ScoringDimension;
-
-typedef struct ScoringInterpretation
-{
-	const char *key;
-	const char *title;
-	const char *body;
-	int32		priority;
-} ScoringInterpretation;
-
-typedef struct ScoringDefinition
-{
-	pg_uuid_t	id;
-	char	   *slug;
-	bool		requires_email;
-	int			nquestions;
-	ScoringQuestion *questions; /* sorted by key bytes */
-	int			noptions;
-	ScoringOption *options;
-	int			ndimensions;
-	ScoringDimension *dimensions;	/* sorted by id */
-} ScoringDefinition;
-
-/*
- * resolve_sources
- *	  Looks up (once per backend, again after an invalidation) the OIDs of the
- *	  scoring tables, their indexes and column numbers in schema innotrue.
- */
-static void
-resolve_sources(void)
-{
-	uint64		current;
-
-	while ((current = innotrue_catalog_generation()) != sources_stamp)
-	{
-		int			i;
-
-		for (i = 0; i < SRC_COUNT; i++)
-		{
-			ScoringSource *s = &sources[i];
-			int			c;
-
-			s->relid = innotrue_relation_oid(s->relname);
-			s->indexid = innotrue_relation_oid(s->indexname);
-			for (c = 0; c < SCORING_MAX_COLS && s->colnames[c] != NULL; c++)
-			{
-				s->attnums[c] = get_attnum(s->relid, s->colnames[c]);
-				if (s->attnums[c] == InvalidAttrNumber)
-					ereport(ERROR,
-							(errcode(ERRCODE_UNDEFINED_COLUMN),
-							 errmsg("innotrue scoring column \"%s.%s\" is missing",
-									s->relname, s->colnames[c])));
-			}
-		}
-		sources_stamp = current;
-	}
-}
-
-/* ---------- index scans ---------- */
-
-typedef struct ScoringScan
-{
-	ScoringSource *src;
-	Relation	rel;
-	SysScanDesc scan;
-	ScanKeyData key;
-} ScoringScan;
-
-/*
- * scan_begin
- *	  Starts an index scan of source src for rows whose first indexed column
- *	  (colnames[0]) equals value, compared with procedure eqproc.
- */
-static void
-scan_begin(ScoringScan *s, int src, RegProcedure eqproc, Datum value)
-{
-	s->src = &sources[src];
-	s->rel = table_open(s->src->relid, AccessShareLock);
-	ScanKeyInit(&s->key, s->src->attnums[0], BTEqualStrategyNumber, eqproc, value);
-	s->scan = systable_beginscan(s->rel, s->src->indexid, true,
-								 GetActiveSnapshot(), 1, &s->key);
-}
-
-/*
- * scan_next
- *	  Returns the next matching tuple, or NULL at the end of the scan.
- */
-static HeapTuple
-scan_next(ScoringScan *s)
-{
-	return systable_getnext(s->scan);
-}
-
-/*
- * scan_end
- *	  Ends the scan and releases the relation (the lock stays to end of
- *	  transaction, as for any read).
- */
-static void
-scan_end(ScoringScan *s)
-{
-	systable_endscan(s->scan);
-	table_close(s->rel, NoLock);
-}
-
-/*
- * scan_get
- *	  Returns column col (a ScoringSource.colnames position) of tuple tup;
- *	  every column we read is NOT NULL in the schema, a NULL is reported as
- *	  a corrupted definition rather than crashing.
- */
-static Datum
-scan_get(ScoringScan *s, HeapTuple tup, int col)
-{
-	bool		isnull;
-	Datum		d;
-
-	d = heap_getattr(tup, s->src->attnums[col], RelationGetDescr(s->rel), &isnull);
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("unexpected null in column \"%s.%s\"",
-						s->src->relname, s->src->colnames[col])));
-	return d;
-}
-
-/*
- * scan_get_text
- *	  Returns a text column of tuple tup as a palloc'd C string.
- */
-static char *
-scan_get_text(ScoringScan *s, HeapTuple tup, int col)
-{
-	return TextDatumGetCString(scan_get(s, tup, col));
-}
-
-/*
- * scan_get_uuid
- *	  Copies a uuid column of tuple tup into *out.
- */
-static void
-scan_get_uuid(ScoringScan *s, HeapTuple tup, int col, pg_uuid_t *out)
-{
-	memcpy(out, DatumGetUUIDP(scan_get(s, tup, col)), sizeof(pg_uuid_t));
-}
-
-/* ---------- sorting and searching helpers ---------- */
-
-/* Compares two byte strings as memcmp would, shorter-prefix first. */
-static int
-bytes_cmp(const char *a, int alen, const char *b, int blen)
-{
-	int			r = memcmp(a, b, Min(alen, blen));
-
-	if (r != 0)
-		return r;
-	return (alen > blen) - (alen < blen);
-}
-
-/* qsort comparator: questions by key bytes. */
-static int
-question_key_cmp(const void *a, const void *b)
-{
-	const ScoringQuestion *qa = a;
-	const ScoringQuestion *qb = b;
-
-	return bytes_cmp(qa->key, qa->keylen, qb->key, qb->keylen);
-}
-
-/* qsort comparator: dimensions by id. */
-static int
-dimension_id_cmp(const void *a, const void *b)
-{
-	return memcmp(&((const ScoringDimension *) a)->id,
-				  &((const ScoringDimension *) b)->id, sizeof(pg_uuid_t));
-}
-
-/*
- * find_question
- *	  Binary search of the definition's questions by key; -1 when absent.
- */
-static int
-find_question(ScoringDefinition *def, const char *key, int keylen)
-{
-	int			lo = 0,
-				hi = def->nquestions - 1;
-
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
-		ScoringQuestion *q = &def->questions[mid];
-		int			r = bytes_cmp(key, keylen, q->key, q->keylen);
-
-		if (r == 0)
-			return mid;
-		if (r < 0)
-			hi = mid - 1;
-		else
-			lo = mid + 1;
-	}
-	return -1;
-}
-
-/*
- * find_question_by_id
- *	  Linear search of a question by id (used once per option while loading;
- *	  definitions have tens of questions).
- */
-static int
-find_question_by_id(ScoringDefinition *def, const pg_uuid_t *id)
-{
-	int			i;
-
-	for (i = 0; i < def->nquestions; i++)
-		if (memcmp(&def->questions[i].id, id, sizeof(pg_uuid_t)) == 0)
-			return i;
-	return -1;
-}
-
-/*
- * find_dimension_by_id
- *	  Binary search of a dimension by id; NULL when absent.
- */
-static ScoringDimension *
-find_dimension_by_id(ScoringDefinition *def, const pg_uuid_t *id)
-{
-	ScoringDimension probe;
-
-	probe.id = *id;
-	return bsearch(&probe, def->dimensions, def->ndimensions,
-				   sizeof(ScoringDimension), dimension_id_cmp);
-}
-
-/* ---------- loading a definition ---------- */
-
-/*
- * grow_array
- *	  Returns arr with room for one more element of size elem beyond n,
- *	  doubling *cap when full (the loaders do not know their row counts).
- */
-static void *
-grow_array(void *arr, int n, int *cap, Size elem)
-{
-	if (n < *cap)
-		return arr;
-	*cap *= 2;
-	return repalloc(arr, *cap * elem);
-}
-
-/*
- * parse_canonical_uuid
- *	  True when s is a uuid in canonical 8-4-4-4-12 hex form (so a definition
- *	  argument is looked up by id first); never raises.
- */
-static bool
-parse_canonical_uuid(const char *s, pg_uuid_t *out)
-{
-	int			i;
-
-	if (strlen(s) != 36)
-		return false;
-	for (i = 0; i < 36; i++)
-	{
-		if (i == 8 || i == 13 || i == 18 || i == 23)
-		{
-			if (s[i] != '-')
-				return false;
-		}
-		else if (!isxdigit((unsigned char) s[i]))
-			return false;
-	}
-	memcpy(out, DatumGetUUIDP(DirectFunctionCall1(uuid_in, CStringGetDatum(s))),
-		   sizeof(pg_uuid_t));
-	return true;
-}
-
-/*
- * lookup_definition_row
- *	  Reads the definition row matching value through source src (by id or
- *	  by slug); fills def and *active and returns true when found.
- */
-static bool
-lookup_definition_row(int src, RegProcedure eqproc, Datum value,
-					  ScoringDefinition *def, bool *active)
-{
-	ScoringScan s;
-	HeapTuple	tup;
-	bool		found = false;
-	int			idcol = (src == SRC_DEF_BY_ID) ? DEF_ID : DEF_SLUG;
-	int			slugcol = (src == SRC_DEF_BY_ID) ? DEF_SLUG : DEF_ID;
-
-	scan_begin(&s, src, eqproc, value);
-	if ((tup = scan_next(&s)) != NULL)
-	{
-		scan_get_uuid(&s, tup, idcol, &def->id);
-		def->slug = scan_get_text(&s, tup, slugcol);
-		*active = DatumGetBool(scan_get(&s, tup, DEF_ACTIVE));
-		def->requires_email = DatumGetBool(scan_get(&s, tup, DEF_REQUIRES_EMAIL));
-		found = true;
-	}
-	scan_end(&s);
-	return found;
-}
-
-/*
- * load_definition_header
- *	  Resolves the definition argument (canonical uuid = id, tried first;
- *	  otherwise slug) and refuses unknown and inactive definitions.
- */
-static void
-load_definition_header(const char *name, ScoringDefinition *def)
-{
-	pg_uuid_t	id;
-	bool		active = false;
-	bool		found = false;
-
-	if (parse_canonical_uuid(name, &id))
-		found = lookup_definition_row(SRC_DEF_BY_ID, F_UUID_EQ,
-									  UUIDPGetDatum(&id), def, &active);
-	if (!found)
-		found = lookup_definition_row(SRC_DEF_BY_SLUG, F_TEXTEQ,
-									  CStringGetTextDatum(name), def, &active);
-	if (!found)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown assessment definition \"%s\"", name),
-				 errhint("Pass the definition's slug or id.")));
-	if (!active)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("assessment definition \"%s\" is not active", def->slug)));
-}
-
-/*
- * load_questions
- *	  Reads the definition's questions and sorts them by key for lookup.
- */
-static void
-load_questions(ScoringDefinition *def)
-{
-	ScoringScan s;
-	HeapTuple	tup;
-	int			cap = 16;
-
-	def->nquestions = 0;
-	def->questions = palloc(cap * sizeof(ScoringQuestion));
-	scan_begin(&s, SRC_QUESTIONS, F_UUID_EQ, UUIDPGetDatum(&def->id));
-	while ((tup = scan_next(&s)) != NULL)
-	{
-		ScoringQuestion *q;
-
-		def->questions = grow_array(def->questions, def->nquestions, &cap, sizeof(ScoringQuestion));
-		q = &def->questions[def->nquestions++];
-		memset(q, 0, sizeof(*q));
-		scan_get_uuid(&s, tup, Q_ID, &q->id);
-		q->key = scan_get_text(&s, tup, Q_KEY);
-		q->keylen = strlen(q->key);
-		q->required = DatumGetBool(scan_get(&s, tup, Q_REQUIRED));
-		q->multiple = DatumGetBool(scan_get(&s, tup, Q_MULTIPLE));
-		q->order_index = DatumGetInt32(scan_get(&s, tup, Q_ORDER));
-	}
-	scan_end(&s);
-	qsort(def->questions, def->nquestions, sizeof(ScoringQuestion), question_key_cmp);
-}
-
-/*
- * load_options
- *	  Reads the definition's answer options and attaches each to its
- *	  question's option list.
- */
-static void
-load_options(ScoringDefinition *def)
-{
-	ScoringScan s;
-	HeapTuple	tup;
-	int			cap = 64;
-	int			i;
-
-	def->noptions = 0;
-	def->options = palloc(cap * sizeof(ScoringOption));
-	scan_begin(&s, SRC_OPTIONS, F_UUID_EQ, UUIDPGetDatum(&def->id));
-	while ((tup = scan_next(&s)) != NULL)
-	{
-		ScoringOption *o;
-		pg_uuid_t	qid;
-
-		def->options = grow_array(def->options, def->noptions, &cap, sizeof(ScoringOption));
-		o = &def->options[def->noptions];
-		scan_get_uuid(&s, tup, O_ID, &o->id);
-		scan_get_uuid(&s, tup, O_QUESTION, &qid);
-		o->key = scan_get_text(&s, tup, O_KEY);
-		o->keylen = strlen(o->key);
-		o->chosen = false;
-		o->question = find_question_by_id(def, &qid);
-		if (o->question < 0)
-			continue;			/* cannot happen: composite foreign key */
-		def->questions[o->question].noptions++;
-		def->noptions++;
-	}
-	scan_end(&s);
-
-	for (i = 0; i < def->nquestions; i++)
-	{
-		def->questions[i].options = palloc(Max(1, def->questions[i].noptions) * sizeof(int));
-		def->questions[i].noptions = 0;
-	}
-	for (i = 0; i < def->noptions; i++)
-	{
-		ScoringQuestion *q = &def->questions[def->options[i].question];
-
-		q->options[q->noptions++] = i;
-	}
-}
-
-/*
- * load_dimensions
- *	  Reads the definition's dimensions (scores start at 0) sorted by id.
- */
-static void
-load_dimensions(ScoringDefinition *def)
-{
-	ScoringScan s;
-	HeapTuple	tup;
-	int			cap = 8;
-
-	def->ndimensions = 0;
-	def->dimensions = palloc(cap * sizeof(ScoringDimension));
-	scan_begin(&s, SRC_DIMENSIONS, F_UUID_EQ, UUIDPGetDatum(&def->id));
-	while ((tup = scan_next(&s)) != NULL)
-	{
-		ScoringDimension *d;
-
-		def->dimensions = grow_array(def->dimensions, def->ndimensions, &cap, sizeof(ScoringDimension));
-		d = &def->dimensions[def->ndimensions++];
-		scan_get_uuid(&s, tup, D_ID, &d->id);
-		d->key = scan_get_text(&s, tup, D_KEY);
-		d->order_index = DatumGetInt32(scan_get(&s, tup, D_ORDER));
-		d->total = 0;
-	}
-	scan_end(&s);
-	qsort(def->dimensions, def->ndimensions, sizeof(ScoringDimension), dimension_id_cmp);
-}
 
 /* ---------- validating the answer document ---------- */
 
@@ -649,7 +105,7 @@ choose_option(ScoringDefinition *def, ScoringQuestion *q, const char *key, int k
 	{
 		ScoringOption *o = &def->options[q->options[i]];
 
-		if (bytes_cmp(o->key, o->keylen, key, keylen) == 0)
+		if (scoring_bytes_cmp(o->key, o->keylen, key, keylen) == 0)
 		{
 			if (o->chosen)
 				ereport(ERROR,
@@ -664,7 +120,7 @@ choose_option(ScoringDefinition *def, ScoringQuestion *q, const char *key, int k
 	{
 		ScoringOption *o = &def->options[i];
 
-		if (bytes_cmp(o->key, o->keylen, key, keylen) == 0)
+		if (scoring_bytes_cmp(o->key, o->keylen, key, keylen) == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("option \"%s\" does not belong to question \"%s\"", optkey, q->key),
@@ -728,7 +184,7 @@ apply_answers(ScoringDefinition *def, Jsonb *answers)
 	{
 		if (tok == WJB_KEY)
 		{
-			int			qi = find_question(def, v.val.string.val, v.val.string.len);
+			int			qi = scoring_find_question(def, v.val.string.val, v.val.string.len);
 
 			if (qi < 0)
 				ereport(ERROR,
@@ -790,51 +246,25 @@ check_required_answered(ScoringDefinition *def)
 
 /* ---------- scoring ---------- */
 
+/* add_cell: one matrix cell of a chosen option counts for its dimension, if the definition has it. */
+static void
+add_cell(ScoringDefinition *def, const pg_uuid_t *dimension_id, int32 score)
+{
+	ScoringDimension *d = scoring_find_dimension_by_id(def, dimension_id);
+
+	if (d != NULL)
+		d->total += score;
+}
+
 /*
  * sum_scores
- *	  Adds the matrix scores of every chosen option to its dimensions: one
- *	  index scan on (option_id, dimension_id), rescanned per chosen option so
- *	  the relation and index are opened once per call.
+ *	  Adds the matrix scores of every chosen option to its dimensions (a
+ *	  cell of a dimension the definition lacks adds nothing).
  */
 static void
 sum_scores(ScoringDefinition *def)
 {
-	ScoringSource *src = &sources[SRC_SCORES];
-	Relation	heap = table_open(src->relid, AccessShareLock);
-	Relation	index = index_open(src->indexid, AccessShareLock);
-	IndexScanDesc scan = compat_index_beginscan(heap, index, GetActiveSnapshot(), 1, 0);
-	TupleTableSlot *slot = table_slot_create(heap, NULL);
-	int			i;
-
-	for (i = 0; i < def->noptions; i++)
-	{
-		ScanKeyData key;
-
-		if (!def->options[i].chosen)
-			continue;
-		/* index column 1 is option_id */
-		ScanKeyInit(&key, 1, BTEqualStrategyNumber, F_UUID_EQ,
-					UUIDPGetDatum(&def->options[i].id));
-		index_rescan(scan, &key, 1, NULL, 0);
-		while (index_getnext_slot(scan, ForwardScanDirection, slot))
-		{
-			bool		dnull,
-						snull;
-			Datum		dim = slot_getattr(slot, src->attnums[S_DIMENSION], &dnull);
-			Datum		score = slot_getattr(slot, src->attnums[S_SCORE], &snull);
-			ScoringDimension *d;
-
-			if (dnull || snull)
-				continue;		/* both columns are NOT NULL */
-			d = find_dimension_by_id(def, DatumGetUUIDP(dim));
-			if (d != NULL)
-				d->total += DatumGetInt32(score);
-		}
-	}
-	ExecDropSingleTupleTableSlot(slot);
-	index_endscan(scan);
-	index_close(index, NoLock);
-	table_close(heap, NoLock);
+	scoring_read_chosen_cells(def, add_cell);
 }
 
 /*
@@ -851,7 +281,7 @@ find_dimension_total(ScoringDefinition *def, const char *key, int keylen, int64 
 	{
 		ScoringDimension *d = &def->dimensions[i];
 
-		if (bytes_cmp(d->key, strlen(d->key), key, keylen) == 0)
+		if (scoring_bytes_cmp(d->key, strlen(d->key), key, keylen) == 0)
 		{
 			*total = d->total;
 			return true;
@@ -951,45 +381,13 @@ interpretation_cmp(const void *a, const void *b)
 static ScoringInterpretation *
 match_interpretations(ScoringDefinition *def, int *count)
 {
-	ScoringScan s;
-	HeapTuple	tup;
-	int			cap = 8;
-	int			n = 0;
-	ScoringInterpretation *out = palloc(cap * sizeof(ScoringInterpretation));
+	ScoringInterpretation *matched = scoring_read_interpretations(def, conditions_hold, count);
 
-	scan_begin(&s, SRC_INTERPRETATIONS, F_UUID_EQ, UUIDPGetDatum(&def->id));
-	while ((tup = scan_next(&s)) != NULL)
-	{
-		Jsonb	   *cond = DatumGetJsonbP(scan_get(&s, tup, I_CONDITIONS));
-
-		if (!conditions_hold(def, cond))
-			continue;
-		out = grow_array(out, n, &cap, sizeof(ScoringInterpretation));
-		out[n].key = scan_get_text(&s, tup, I_KEY);
-		out[n].title = scan_get_text(&s, tup, I_TITLE);
-		out[n].body = scan_get_text(&s, tup, I_BODY);
-		out[n].priority = DatumGetInt32(scan_get(&s, tup, I_PRIORITY));
-		n++;
-	}
-	scan_end(&s);
-	qsort(out, n, sizeof(ScoringInterpretation), interpretation_cmp);
-	*count = n;
-	return out;
+	qsort(matched, *count, sizeof(ScoringInterpretation), interpretation_cmp);
+	return matched;
 }
 
 /* ---------- building the result ---------- */
-
-/* Pushes an already built jsonb document as a value. */
-static void
-push_jsonb(JsonbParseState **st, Jsonb *jb)
-{
-	JsonbValue	v;
-
-	v.type = jbvBinary;
-	v.val.binary.data = &jb->root;
-	v.val.binary.len = VARSIZE(jb) - VARHDRSZ;
-	pushJsonbValue(st, WJB_VALUE, &v);
-}
 
 /*
  * build_dimension_scores
@@ -1050,9 +448,9 @@ build_result(ScoringDefinition *def, Jsonb *scores, Jsonb *interps, Datum *respo
 	jsonb_push_key(&st, "definition");
 	jsonb_push_string(&st, def->slug);
 	jsonb_push_key(&st, "dimension_scores");
-	push_jsonb(&st, scores);
+	jsonb_push_jsonb(&st, JsonbPGetDatum(scores));
 	jsonb_push_key(&st, "interpretations");
-	push_jsonb(&st, interps);
+	jsonb_push_jsonb(&st, JsonbPGetDatum(interps));
 	if (response_id != NULL)
 	{
 		jsonb_push_key(&st, "response_id");
@@ -1101,44 +499,30 @@ static Datum
 store_response(ScoringDefinition *def, Datum user_id, bool user_null, text *email,
 			   Jsonb *answers, Jsonb *scores, Jsonb *interps)
 {
-	Datum		values[6];
-	char		nulls[6] = {' ', ' ', ' ', ' ', ' ', ' '};
 	pg_uuid_t  *id = palloc(sizeof(pg_uuid_t));
-	bool		isnull;
+	SpiArgs		a;
 	int			rc;
 
 	SPI_connect();
-	if (insert_plan == NULL)
-	{
-		Oid			types[6] = {UUIDOID, UUIDOID, TEXTOID, JSONBOID, JSONBOID, JSONBOID};
-		SPIPlanPtr	plan;
-
-		plan = SPI_prepare("INSERT INTO innotrue.assessment_responses"
-						   " (definition_id, user_id, respondent_email, answers, dimension_scores, interpretations)"
-						   " VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", 6, types);
-		if (plan == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("could not prepare the assessment response insert: %s",
-							SPI_result_code_string(SPI_result))));
-		SPI_keepplan(plan);
-		insert_plan = plan;
-	}
-	values[0] = UUIDPGetDatum(&def->id);
-	values[1] = user_id;
-	nulls[1] = user_null ? 'n' : ' ';
-	values[2] = PointerGetDatum(email);
-	nulls[2] = email == NULL ? 'n' : ' ';
-	values[3] = JsonbPGetDatum(answers);
-	values[4] = JsonbPGetDatum(scores);
-	values[5] = JsonbPGetDatum(interps);
-	rc = SPI_execute_plan(insert_plan, values, nulls, false, 1);
+	spi_args_init(&a, &q_insert_response);
+	spi_arg(&a, 1, UUIDPGetDatum(&def->id));
+	if (user_null)
+		spi_arg_null(&a, 2);
+	else
+		spi_arg(&a, 2, user_id);
+	if (email == NULL)
+		spi_arg_null(&a, 3);
+	else
+		spi_arg(&a, 3, PointerGetDatum(email));
+	spi_arg(&a, 4, JsonbPGetDatum(answers));
+	spi_arg(&a, 5, JsonbPGetDatum(scores));
+	spi_arg(&a, 6, JsonbPGetDatum(interps));
+	rc = spi_run(&q_insert_response, &a);
 	if (rc != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INTERNAL_ERROR),
 				 errmsg("storing the assessment response failed: %s", SPI_result_code_string(rc))));
-	memcpy(id, DatumGetUUIDP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)),
-		   sizeof(pg_uuid_t));
+	memcpy(id, DatumGetUUIDP(spi_result_notnull(0, INSERTED_ID)), sizeof(pg_uuid_t));
 	SPI_finish();
 	return UUIDPGetDatum(id);
 }
@@ -1185,12 +569,7 @@ innotrue_compute_assessment_scores(PG_FUNCTION_ARGS)
 	store = PG_GETARG_BOOL(3);
 	email = normalize_email(PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2));
 
-	resolve_sources();
-	memset(&def, 0, sizeof(def));
-	load_definition_header(text_to_cstring(PG_GETARG_TEXT_PP(0)), &def);
-	load_questions(&def);
-	load_options(&def);
-	load_dimensions(&def);
+	scoring_load_definition(text_to_cstring(PG_GETARG_TEXT_PP(0)), &def);
 
 	apply_answers(&def, answers);
 	check_required_answered(&def);
