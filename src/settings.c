@@ -27,6 +27,7 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+#include "pgtime.h"
 #include "utils/snapmgr.h"
 
 #include "innotrue.h"
@@ -46,17 +47,18 @@ typedef struct SettingSpec
 	const char *text_default;
 	int64		count_default;
 	int64		count_max;
+	bool		is_zone;		/* a text setting that names a time zone */
 	const char *hint;			/* for a value of the wrong shape */
 } SettingSpec;
 
 static const SettingSpec setting_specs[NUM_PLATFORM_SETTINGS] = {
-	[SETTING_DEFAULT_TIMEZONE] = {"default_timezone", SETTING_TYPE_TEXT, "UTC", 0, 0,
+	[SETTING_DEFAULT_TIMEZONE] = {"default_timezone", SETTING_TYPE_TEXT, "UTC", 0, 0, true,
 	"Set it to a time zone name as a JSON string, e.g. \"Europe/Berlin\"."},
-	[SETTING_AI_MONTHLY_CREDIT_LIMIT] = {"ai_monthly_credit_limit", SETTING_TYPE_COUNT, NULL, -1, PG_INT64_MAX,
+	[SETTING_AI_MONTHLY_CREDIT_LIMIT] = {"ai_monthly_credit_limit", SETTING_TYPE_COUNT, NULL, -1, PG_INT64_MAX, false,
 	"Set it to a whole number of credits, e.g. 1000."},
-	[SETTING_CREDITS_LOW_THRESHOLD] = {"credits_low_threshold", SETTING_TYPE_COUNT, NULL, -1, PG_INT64_MAX,
+	[SETTING_CREDITS_LOW_THRESHOLD] = {"credits_low_threshold", SETTING_TYPE_COUNT, NULL, -1, PG_INT64_MAX, false,
 	"Set it to a whole number of credits, e.g. 10."},
-	[SETTING_ALUMNI_GRACE_DAYS] = {"alumni_grace_days", SETTING_TYPE_COUNT, NULL, 90, PG_INT32_MAX,
+	[SETTING_ALUMNI_GRACE_DAYS] = {"alumni_grace_days", SETTING_TYPE_COUNT, NULL, 90, PG_INT32_MAX, false,
 	"Set it to a whole number of days, e.g. 90."},
 };
 
@@ -72,7 +74,7 @@ static const RelScanSpec settings_scan_specs[] = {
 static RelScanResolved settings_scan_resolved[lengthof(settings_scan_specs)];
 static RelScanSet settings_scans = RELSCAN_SET(settings_scan_specs, settings_scan_resolved);
 
-/* Values kept per backend (in TopMemoryContext) and the generation they were read under. */
+/* Values kept per backend (in TopMemoryContext) and the generation each was read under (0 = none). */
 typedef struct SettingValue
 {
 	char	   *text;
@@ -80,7 +82,7 @@ typedef struct SettingValue
 } SettingValue;
 
 static SettingValue kept_values[NUM_PLATFORM_SETTINGS];
-static uint64 kept_generation = 0;
+static uint64 kept_generation[NUM_PLATFORM_SETTINGS];
 
 /*
  * check_value
@@ -92,6 +94,7 @@ check_value(const SettingSpec *spec, Jsonb *value)
 {
 	SettingValue result = {0};
 	JsonbValue	scalar;
+	Datum		count;
 	bool		is_scalar = JsonbExtractScalar(&value->root, &scalar);
 
 	if (spec->type == SETTING_TYPE_TEXT)
@@ -102,6 +105,11 @@ check_value(const SettingSpec *spec, Jsonb *value)
 					 errmsg("system setting \"%s\" must be a JSON string", spec->key),
 					 errhint("%s", spec->hint)));
 		result.text = pnstrdup(scalar.val.string.val, scalar.val.string.len);
+		if (spec->is_zone && pg_tzset(result.text) == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("system setting \"%s\" names an unknown time zone: \"%s\"", spec->key, result.text),
+					 errhint("%s", spec->hint)));
 		return result;
 	}
 	if (!is_scalar || scalar.type != jbvNumeric)
@@ -109,17 +117,22 @@ check_value(const SettingSpec *spec, Jsonb *value)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("system setting \"%s\" is not a number", spec->key),
 				 errhint("%s", spec->hint)));
-	result.count = DatumGetInt64(DirectFunctionCall1(numeric_int8, NumericGetDatum(scalar.val.numeric)));
-	if (result.count < 0)
+	/* Rounded to a whole number, then checked before it is converted, so no cast error escapes. */
+	count = DirectFunctionCall2(numeric_round, NumericGetDatum(scalar.val.numeric), Int32GetDatum(0));
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, count, NumericGetDatum(int64_to_numeric(0)))) < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("system setting \"%s\" is negative: " INT64_FORMAT, spec->key, result.count),
+				 errmsg("system setting \"%s\" is negative: %s", spec->key,
+						DatumGetCString(DirectFunctionCall1(numeric_out, count))),
 				 errhint("%s", spec->hint)));
-	if (result.count > spec->count_max)
+	if (DatumGetInt32(DirectFunctionCall2(numeric_cmp, count,
+										  NumericGetDatum(int64_to_numeric(spec->count_max)))) > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("system setting \"%s\" is too large: " INT64_FORMAT, spec->key, result.count),
+				 errmsg("system setting \"%s\" is too large: %s", spec->key,
+						DatumGetCString(DirectFunctionCall1(numeric_out, count))),
 				 errhint("%s", spec->hint)));
+	result.count = DatumGetInt64(DirectFunctionCall1(numeric_int8, count));
 	return result;
 }
 
@@ -140,34 +153,30 @@ read_value(PlatformSetting setting, Snapshot snapshot)
 }
 
 /*
- * keep_values
- *	  Reads every setting again under the latest snapshot when the catalog
- *	  generation moved since they were kept.  A bad value is an error for
- *	  every setting's reader, as for the one it belongs to.
+ * keep_value
+ *	  Reads one setting again under the latest snapshot when the catalog
+ *	  generation moved since it was kept.  Each setting is kept and checked
+ *	  on its own, so a malformed value fails only the calls that need it.
  */
 static void
-keep_values(void)
+keep_value(PlatformSetting setting)
 {
-	SettingValue fresh[NUM_PLATFORM_SETTINGS];
+	const SettingSpec *spec = &setting_specs[setting];
+	SettingValue fresh;
 	uint64		generation;
-	int			i;
 
 	AcceptInvalidationMessages();
 	generation = innotrue_catalog_generation();
-	if (kept_generation == generation)
+	if (kept_generation[setting] == generation)
 		return;
-	for (i = 0; i < NUM_PLATFORM_SETTINGS; i++)
-		fresh[i] = read_value((PlatformSetting) i, GetLatestSnapshot());
-	for (i = 0; i < NUM_PLATFORM_SETTINGS; i++)
-	{
-		if (kept_values[i].text != NULL && kept_values[i].text != setting_specs[i].text_default)
-			pfree(kept_values[i].text);
-		kept_values[i] = fresh[i];
-		if (fresh[i].text != NULL && fresh[i].text != setting_specs[i].text_default)
-			kept_values[i].text = MemoryContextStrdup(TopMemoryContext, fresh[i].text);
-	}
-	/* Keep them only if reading processed no invalidation. */
-	kept_generation = generation == innotrue_catalog_generation() ? generation : 0;
+	fresh = read_value(setting, GetLatestSnapshot());
+	if (kept_values[setting].text != NULL && kept_values[setting].text != spec->text_default)
+		pfree(kept_values[setting].text);
+	kept_values[setting] = fresh;
+	if (fresh.text != NULL && fresh.text != spec->text_default)
+		kept_values[setting].text = MemoryContextStrdup(TopMemoryContext, fresh.text);
+	/* Keep it only if reading processed no invalidation. */
+	kept_generation[setting] = generation == innotrue_catalog_generation() ? generation : 0;
 }
 
 /* current_value: a setting's value, kept or (in a parallel worker) read now. */
@@ -177,7 +186,7 @@ current_value(PlatformSetting setting)
 	Assert(setting >= 0 && setting < NUM_PLATFORM_SETTINGS);
 	if (IsInParallelMode())
 		return read_value(setting, relscan_statement_snapshot());
-	keep_values();
+	keep_value(setting);
 	return kept_values[setting];
 }
 
@@ -210,10 +219,12 @@ platform_month(TimestampTz at, DateADT *start, TimestampTz *next_start)
 	static uint64 kept_at_generation = 0;
 	static DateADT kept_start;
 	static TimestampTz kept_next;
-	Datum		zone = CStringGetTextDatum(setting_text(SETTING_DEFAULT_TIMEZONE));
+	const char *zone_name = setting_text(SETTING_DEFAULT_TIMEZONE);
+	uint64		zone_generation = kept_generation[SETTING_DEFAULT_TIMEZONE];
 
-	if (at != kept_at || kept_at_generation != kept_generation || kept_generation == 0)
+	if (at != kept_at || kept_at_generation != zone_generation || zone_generation == 0)
 	{
+		Datum		zone = CStringGetTextDatum(zone_name);
 		Interval	one_month = {0};
 		Datum		local = DirectFunctionCall2(timestamptz_zone, zone, TimestampTzGetDatum(at));
 		Datum		month = DirectFunctionCall2(timestamp_trunc, CStringGetTextDatum("month"), local);
@@ -224,7 +235,7 @@ platform_month(TimestampTz at, DateADT *start, TimestampTz *next_start)
 															DirectFunctionCall2(timestamp_pl_interval, month,
 																				IntervalPGetDatum(&one_month))));
 		kept_at = at;
-		kept_at_generation = kept_generation;
+		kept_at_generation = zone_generation;
 	}
 	*start = kept_start;
 	if (next_start != NULL)
