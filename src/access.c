@@ -19,11 +19,11 @@
  * (entitlements.h), never merged again here.
  *
  * unlock_resource writes through the SPI statements kept below
- * (spi_stmt.h): the charge goes through innotrue.deduct_credits
+ * (spi_stmt.h); the charge goes through credits.h (credit_deduct_keyed)
  * (idempotent per user and resource) and the usage row through one INSERT
  * guarded by the unique unlock index.
  *
- * Rules: platform-rules.md "Resource access"; behaviour in docs/access.md.
+ * Rules: docs/rules.md "Access"; behaviour in docs/access.md.
  *
  *-------------------------------------------------------------------------
  */
@@ -45,6 +45,7 @@
 #include "utils/uuid.h"
 
 #include "compat.h"
+#include "credits.h"
 #include "entitlements.h"
 #include "innotrue.h"
 #include "relscan.h"
@@ -476,12 +477,6 @@ enum
 };
 
 /* The unlock's charge: $3 units of service $2, idempotent per user and resource. */
-static SpiStatement q_charge_unlock = SPI_STATEMENT(
-	"SELECT innotrue.deduct_credits($1, $2, $3,"
-	" 'resource_unlock:' || $1::text || ':' || $4::text,"
-	" jsonb_build_object('resource_id', $4))",
-	UUIDOID, TEXTOID, INT4OID, UUIDOID);
-
 /* The usage row of one call; the unique unlock index lets one unlock in. */
 static SpiStatement q_record_usage = SPI_STATEMENT(
 	"INSERT INTO innotrue.resource_usage_tracking (user_id, resource_id, action, credits_charged)"
@@ -514,22 +509,26 @@ previous_unlock_charge(Datum user_id, Datum resource_id)
 
 /*
  * charge_unlock
- *	  Spends the resource's credit cost through innotrue.deduct_credits
- *	  (service resource_unlock at 1 credit a unit, quantity = credit_cost),
- *	  with an idempotency key per user and resource so a retried unlock
- *	  never pays twice.  A shortfall raises deduct_credits' error.
+ *	  Spends the resource's credit cost as deduct_credits would (service
+ *	  resource_unlock at 1 credit a unit, quantity = credit_cost), with an
+ *	  idempotency key per user and resource so a retried unlock never pays
+ *	  twice.  A shortfall raises the credit ledger's error.
  */
 static void
 charge_unlock(Datum user_id, Datum resource_id, int32 cost)
 {
-	SpiArgs		a;
+	JsonbParseState *state = NULL;
+	char	   *user = DatumGetCString(DirectFunctionCall1(uuid_out, user_id));
+	char	   *resource = DatumGetCString(DirectFunctionCall1(uuid_out, resource_id));
+	Jsonb	   *reference;
 
-	spi_args_init(&a, &q_charge_unlock);
-	spi_arg(&a, 1, user_id);
-	spi_arg(&a, 2, CStringGetTextDatum(UNLOCK_SERVICE_KEY));
-	spi_arg(&a, 3, Int32GetDatum(cost));
-	spi_arg(&a, 4, resource_id);
-	spi_run(&q_charge_unlock, &a);
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	jsonb_push_key(&state, "resource_id");
+	jsonb_push_string(&state, resource);
+	reference = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	(void) credit_deduct_keyed(user_id, cstring_to_text(UNLOCK_SERVICE_KEY), cost,
+							   cstring_to_text(psprintf(UNLOCK_SERVICE_KEY ":%s:%s", user, resource)),
+							   JsonbPGetDatum(reference));
 }
 
 /*

@@ -222,7 +222,6 @@ innotrue_deduct_credits(PG_FUNCTION_ARGS)
 	text	   *key;
 	Datum		reference;
 	Datum		result;
-	int64		allowance;
 
 	innotrue_require_arg(fcinfo, 0, "user_id");
 	innotrue_require_arg(fcinfo, 1, "service_key");
@@ -235,25 +234,40 @@ innotrue_deduct_credits(PG_FUNCTION_ARGS)
 	key = optional_key(fcinfo, 3, "idempotency_key");
 
 	SPI_connect();
+	result = SPI_datumTransfer(credit_deduct_keyed(user_id, service_key, PG_GETARG_INT32(2), key, reference),
+							   false, -1);
+	SPI_finish();
+	PG_RETURN_DATUM(result);
+}
+
+/*
+ * credit_deduct_keyed
+ *	  deduct_credits for another capability (unlock_resource): quantity
+ *	  units of a service from the user's credits, all or nothing; with a key
+ *	  (NULL = none) a repeated call returns the first result instead of
+ *	  spending again.  The caller is connected to SPI; the quantity is
+ *	  bounded here as deduct_credits bounds it.
+ */
+Datum
+credit_deduct_keyed(Datum user_id, text *service_key, int32 quantity, text *key, Datum reference)
+{
+	int64		allowance;
+	Datum		result;
+
+	check_quantity(quantity);
 	allowance = credit_user_allowance(user_id);
 	if (key != NULL)
 	{
-		Datum		request = service_request(service_key, PG_GETARG_INT32(2), reference, NULL);
-		Jsonb	   *first = credit_idempotency_claim("deduct", user_id, key, request);
+		Jsonb	   *first = credit_idempotency_claim("deduct", user_id, key,
+													 service_request(service_key, quantity, reference, NULL));
 
 		if (first != NULL)
-		{
-			result = SPI_datumTransfer(PointerGetDatum(first), false, -1);
-			SPI_finish();
-			PG_RETURN_DATUM(result);
-		}
+			return PointerGetDatum(first);
 	}
-	result = credit_deduct_service(user_id, allowance, service_key, PG_GETARG_INT32(2), reference);
+	result = credit_deduct_service(user_id, allowance, service_key, quantity, reference);
 	if (key != NULL)
 		credit_idempotency_store("deduct", user_id, key, result);
-	result = SPI_datumTransfer(result, false, -1);
-	SPI_finish();
-	PG_RETURN_DATUM(result);
+	return result;
 }
 
 /* hold_result: the stored result of a keyed reserve, {"hold_id": ...}. */
