@@ -4,7 +4,7 @@
 PG_MAJOR=${PG_MAJOR:-15}
 PGBIN=/usr/lib/postgresql/$PG_MAJOR/bin
 PACKAGES="make gcc patch postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-pgtap
-          libtap-parser-sourcehandler-pgtap-perl libipc-run-perl"
+          libtap-parser-sourcehandler-pgtap-perl libipc-run-perl python3"
 
 # A section heading with the seconds since the script started, so a long run shows its progress.
 say() { printf '\n\033[1m== %s\033[0m (%d s)\n' "$*" "$SECONDS"; }
