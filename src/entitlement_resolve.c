@@ -5,7 +5,7 @@
  *	  and their merge, the effective plan tier, and a user's complete
  *	  resolution kept by the entitlement cache.
  *
- * This is the one place the merge rules live (platform-rules.md
+ * This is the one place the merge rules live (docs/rules.md
  * "Entitlements", docs/entitlements.md): an active grant from any source
  * counts, NULL (unlimited) beats any number, else the highest number wins,
  * 0 grants nothing, and a deny -- an admin denial in force, or a

@@ -18,7 +18,7 @@
  * a call sees changes made earlier in the same transaction and other
  * sessions' commits exactly as the calling statement does.
  *
- * Rules: platform-rules.md "Entitlements"; decisions in docs/entitlements.md.
+ * Rules: docs/rules.md "Entitlements"; decisions in docs/entitlements.md.
  *
  *-------------------------------------------------------------------------
  */
