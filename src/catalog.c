@@ -12,6 +12,12 @@
  * is invalidated, as DROP and CREATE EXTENSION do.  A cache stamped with an
  * older generation resolves its names again.
  *
+ * A relation once handed out stays tracked for the life of the backend:
+ * what is kept may have been read from it before a later invalidation, and
+ * the entitlement cache must hear every announcement on the features table
+ * from the moment it sets its barrier (entitlement_cache.c), not only from
+ * the moment some lookup resolves the name again.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -22,8 +28,8 @@
 
 #include "innotrue.h"
 
-/* Relations handed out since the last invalidation; past the limit, every
- * invalidation counts (correct, only less selective). */
+/* Relations handed out in this backend; past the limit, every invalidation
+ * counts (correct, only less selective). */
 #define MAX_TRACKED_RELATIONS 256
 
 static Oid	tracked[MAX_TRACKED_RELATIONS];
@@ -31,6 +37,20 @@ static int	ntracked = 0;
 static bool tracking_overflowed = false;
 static uint64 generation = 1;
 static bool callback_registered = false;
+
+/* relation_tracked: whether relid was handed out by innotrue_relation_oid. */
+static bool
+relation_tracked(Oid relid)
+{
+	int			i;
+
+	for (i = 0; i < ntracked; i++)
+	{
+		if (tracked[i] == relid)
+			return true;
+	}
+	return false;
+}
 
 /*
  * catalog_invalidate
@@ -40,23 +60,14 @@ static bool callback_registered = false;
 static void
 catalog_invalidate(Datum arg, Oid relid)
 {
-	int			i;
-
-	if (ntracked == 0 && !tracking_overflowed)
-		return;
-	if (OidIsValid(relid) && !tracking_overflowed)
+	if (!OidIsValid(relid) || tracking_overflowed)
 	{
-		for (i = 0; i < ntracked; i++)
-		{
-			if (tracked[i] == relid)
-				break;
-		}
-		if (i == ntracked)
-			return;
+		if (ntracked > 0 || tracking_overflowed)
+			generation++;
+		return;
 	}
-	ntracked = 0;
-	tracking_overflowed = false;
-	generation++;
+	if (relation_tracked(relid))
+		generation++;
 }
 
 /*
@@ -98,6 +109,8 @@ innotrue_relation_oid(const char *relname)
 				 errhint("The innotrue extension is incomplete; reinstall it.")));
 
 	(void) innotrue_catalog_generation();	/* make sure the callback is registered */
+	if (relation_tracked(relid))
+		return relid;
 	if (ntracked < MAX_TRACKED_RELATIONS)
 		tracked[ntracked++] = relid;
 	else

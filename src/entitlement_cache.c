@@ -117,6 +117,12 @@ cache_empty(void)
 static void
 cache_flush(void)
 {
+	/*
+	 * Listen on the features table before the barrier is read: a writer
+	 * that takes its id after the barrier then announces to a backend that
+	 * already hears it (catalog.c keeps it tracked from now on).
+	 */
+	(void) innotrue_relation_oid("features");
 	cache_empty();
 	cache_epoch++;
 	stat_flushes++;
@@ -175,7 +181,8 @@ entcache_usable(Snapshot snapshot)
 	if (generation != cache_generation)
 	{
 		cache_flush();
-		cache_generation = generation;
+		/* Whatever the flush processed came before its barrier. */
+		cache_generation = innotrue_catalog_generation();
 	}
 	if (sees_all_before(snapshot, cache_barrier))
 		return true;
