@@ -122,4 +122,16 @@ compat_insert_index_tuples(ResultRelInfo *rri, TupleTableSlot *slot, EState *est
 	pg_namespace_aclcheck((nspid), (roleid), (mode))
 #endif
 
+/*
+ * compat_noreturn
+ *	  Marks a function that never returns, placed before its declaration:
+ *	  18 replaced pg_attribute_noreturn() (a GCC attribute, also accepted
+ *	  in front) by pg_noreturn (C11 _Noreturn).
+ */
+#if PG_VERSION_NUM >= 180000
+#define compat_noreturn pg_noreturn
+#else
+#define compat_noreturn pg_attribute_noreturn()
+#endif
+
 #endif							/* INNOTRUE_COMPAT_H */

@@ -14,6 +14,8 @@
 
 #include "postgres.h"
 
+#include "compat.h"
+
 #include "utils/date.h"
 #include "utils/timestamp.h"
 
@@ -42,7 +44,7 @@ extern bool entitlement_count_use(Datum user_id, Datum feature_id, DateADT perio
 								  const FeatureGrant *grant, int32 *used);
 
 /* The 42501 error of a use of a feature grant does not grant (inactive, denied, ungranted). */
-extern void entitlement_refuse_ungranted(Datum user_id, const char *feature_key,
-										 const FeatureGrant *grant) pg_attribute_noreturn();
+compat_noreturn extern void entitlement_refuse_ungranted(Datum user_id, const char *feature_key,
+										 const FeatureGrant *grant);
 
 #endif							/* INNOTRUE_ENTITLEMENTS_H */
