@@ -242,7 +242,8 @@ innotrue_deduct_credits(PG_FUNCTION_ARGS)
 
 /*
  * credit_deduct_keyed
- *	  deduct_credits for another capability (unlock_resource): quantity
+ *	  deduct_credits for another capability (unlock_resource, use_feature's
+ *	  charge): quantity
  *	  units of a service from the user's credits, all or nothing; with a key
  *	  (NULL = none) a repeated call returns the first result instead of
  *	  spending again.  The caller is connected to SPI; the quantity is
@@ -363,18 +364,6 @@ innotrue_reserve_credits(PG_FUNCTION_ARGS)
 	hold_id = SPI_datumTransfer(hold_id, false, UUID_LEN);
 	SPI_finish();
 	PG_RETURN_DATUM(hold_id);
-}
-
-/*
- * credit_spend_service
- *	  deduct_credits without its key: spends quantity units of a service
- *	  from the user's credits, all or nothing, under the owner's credit
- *	  lock; returns the deduction JSON. The caller is connected to SPI.
- */
-Datum
-credit_spend_service(Datum user_id, text *service_key, int32 quantity, Datum reference)
-{
-	return credit_deduct_service(user_id, credit_user_allowance(user_id), service_key, quantity, reference);
 }
 
 /* ---------------------------------------------------------------------

@@ -20,7 +20,6 @@ extern bool credit_feature_service(Datum feature_id, const char *feature_key, Da
 								   char **service_key, int64 *price, bool *ambiguous);
 extern Datum credit_deduct_keyed(Datum user_id, text *service_key, int32 quantity, text *key,
 								 Datum reference);
-extern Datum credit_spend_service(Datum user_id, text *service_key, int32 quantity, Datum reference);
 extern Jsonb *credit_idempotency_claim(const char *operation, Datum owner_id, text *key, Datum request);
 extern void credit_idempotency_store(const char *operation, Datum owner_id, text *key, Datum result);
 

@@ -334,8 +334,8 @@ use_feature(Datum user_id, text *feature_key, int32 quantity, text *key, text *r
 	refuse_uncharged(&plan);
 	count_included(&plan, user_id);
 	if (plan.charged > 0)
-		deduction = credit_spend_service(user_id, cstring_to_text(plan.service_key), plan.charged,
-										 charge_reference(&plan, ref));
+		deduction = credit_deduct_keyed(user_id, cstring_to_text(plan.service_key), plan.charged, NULL,
+										charge_reference(&plan, ref));
 	result = use_result(&plan, deduction);
 	if (key != NULL)
 		credit_idempotency_store(USE_FEATURE_OPERATION, user_id, key, result);

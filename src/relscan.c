@@ -148,7 +148,7 @@ relscan_resolve(RelScanSet *set, int which)
  *	  Locks one spec's table and index for reading.  Locking may process
  *	  invalidations; if one made the set stale, unlock and start over.
  */
-const RelScanResolved *
+static const RelScanResolved *
 relscan_lock(RelScanSet *set, int which)
 {
 	for (;;)

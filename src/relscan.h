@@ -87,9 +87,6 @@ relscan_statement_snapshot(void)
 /* Resolves the set if its generation moved; the entry for one spec. */
 extern const RelScanResolved *relscan_resolve(RelScanSet *set, int which);
 
-/* Takes the table's and index's AccessShareLock, resolving again if needed. */
-extern const RelScanResolved *relscan_lock(RelScanSet *set, int which);
-
 /* Rows whose first nkeys key columns equal keys[] (nkeys 0: all rows), in index order. */
 extern void relscan_begin(RelScan *rs, RelScanSet *set, int which, int nkeys,
 						  const Datum *keys, Snapshot snapshot);
