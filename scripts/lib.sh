@@ -16,6 +16,18 @@ require_root() {
     fi
 }
 
+# apt_get ARGS...: apt-get that waits for another package manager instead of failing. A freshly
+# booted Debian machine often runs apt (apt-daily, unattended-upgrades, a provisioning step) for
+# its first minutes, and apt-get refuses at once while that holds the lock.
+apt_get() {
+    local waited=0
+    while pgrep -x 'apt|apt-get|dpkg|unattended-upgr' >/dev/null 2>&1 && [ "$waited" -lt 600 ]; do
+        [ "$waited" -eq 0 ] && echo "waiting for another package manager to finish" >&2
+        sleep 5; waited=$((waited + 5))
+    done
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
+
 # Installs whatever of $PACKAGES (and any extra names given) is missing.
 ensure_packages() {
     local missing=() p
@@ -24,8 +36,8 @@ ensure_packages() {
     done
     if [ ${#missing[@]} -gt 0 ]; then
         say "installing ${missing[*]}"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        apt_get update -qq
+        apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi
     # Debian's postgresql-common starts a default cluster; we never use it.
     export PATH="$PGBIN:$PATH"
